@@ -1,0 +1,45 @@
+# newsseg — set-up, demo, tests, training and benchmarks.
+# Each target installs what it needs into .venv (created from python3) by itself.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA := data/pages/epaper data/pages/ocr-zoned data/pages/ocr-raw
+MODEL := newsseg/model/default.nsm
+
+.PHONY: help install demo test lint train bench clean
+
+help:
+	@echo "make demo   - install, then segment the real sample page with the bundled model"
+	@echo "make test   - install, then run the tests"
+	@echo "make train  - rebuild the bundled model from data/ (deterministic)"
+	@echo "make bench  - quality and speed benchmarks, written to bench/RESULTS.md"
+	@echo "make lint   - ruff"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/newsseg predict data/samples/zjgrrb-page.txt --format text
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsseg tests bench
+	$(BIN)/ruff format --check newsseg tests bench
+
+train: $(STAMP)
+	$(BIN)/newsseg train $(DATA) --holdout 0.25 --refit --seed 0 -o $(MODEL)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,111 @@
+"""Line features: a page in, one dict of named features per non-blank line out.
+
+:func:`page_features` composes the families: :mod:`~newsseg.features.layout` (length,
+blank lines, position, punctuation), :mod:`~newsseg.features.cues` (bylines, datelines,
+captions, column labels, furniture), :mod:`~newsseg.features.lexical` (jieba words, cohesion,
+continuity, repeats) and :mod:`~newsseg.features.context` (the same key features of the
+neighbours).  Nothing here knows about the CRF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+
+from newsseg.features.context import CUE_PREFIX, add_context
+from newsseg.features.cues import BYLINE_CUES, line_cues
+from newsseg.features.layout import Features, layout_features
+from newsseg.features.lexical import lexical_features
+from newsseg.page import Page
+
+FEATURES_VERSION = 1
+"""Bumped whenever a feature changes meaning; a model records the version it was trained with."""
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """What :func:`page_features` computes; saved in every model file.
+
+    Parameters
+    ----------
+    window : int
+        Neighbour lines on each side whose key features are copied (``-2:``..``+2:``).
+    cohesion_window : int
+        Lines on each side compared by the lexical cohesion score.
+    lexical : bool
+        Compute the jieba features (POS, names, cohesion, continuity).
+    words : bool
+        Add the first and last words themselves; memorises vocabulary, off by default.
+    version : int
+        The feature code's version these settings were made with.
+    """
+
+    window: int = 2
+    cohesion_window: int = 10
+    lexical: bool = True
+    words: bool = False
+    version: int = FEATURES_VERSION
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FeatureSettings:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown feature settings: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+
+def cue_features(text: str) -> Features:
+    """``cue:NAME`` flags for each newspaper convention found in the line."""
+    cues = line_cues(text)
+    features: Features = {CUE_PREFIX + name: 1.0 for name in cues}
+    if cues & BYLINE_CUES:
+        features[CUE_PREFIX + "any_byline"] = 1.0
+    return features
+
+
+def byline_distance(cue_sets: Sequence[Features], limit: int = 5) -> list[str]:
+    """For each line, how many lines down the next byline cue is (``1``..``5``, or ``none``)."""
+    marker = CUE_PREFIX + "any_byline"
+    result = []
+    for i in range(len(cue_sets)):
+        distance = next((d for d in range(1, limit + 1) if i + d < len(cue_sets) and marker in cue_sets[i + d]), None)
+        result.append(str(distance) if distance else "none")
+    return result
+
+
+def page_features(page: Page, settings: FeatureSettings | None = None) -> list[Features]:
+    """One dict of named features per non-blank line of a page.
+
+    Parameters
+    ----------
+    page : Page
+        The page.
+    settings : FeatureSettings, optional
+        Which features to compute; the defaults when not given.
+
+    Returns
+    -------
+    list of dict
+        ``len(page.content_indices)`` dicts, string values for categories and 1.0 for flags,
+        ready for python-crfsuite.
+    """
+    settings = settings or FeatureSettings()
+    content = page.content_indices
+    texts = [page.lines[i] for i in content]
+    own = layout_features(page.lines, content)
+    cues = [cue_features(text) for text in texts]
+    for features, line_cue, distance in zip(own, cues, byline_distance(cues), strict=True):
+        features.update(line_cue)
+        features["byline_ahead"] = distance
+    if settings.lexical and texts:
+        for features, lexical in zip(
+            own, lexical_features(texts, settings.cohesion_window, settings.words), strict=True
+        ):
+            features.update(lexical)
+    for features in own:
+        features["bias"] = 1.0
+    return add_context(own, settings.window)

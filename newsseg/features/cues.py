@@ -1,0 +1,211 @@
+"""Conventions of Chinese newspapers, as data and regular expressions.
+
+Bylines, datelines, photo credits, column labels, captions and page furniture are recognised
+here and only here: the line features and the article parser both use these patterns, so a new
+paper's conventions are added in one place.
+
+Every pattern is written to survive OCR: ASCII or full-width punctuation and brackets, spaces
+between characters, and a dateline that breaks over two lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+"""Character ranges of Chinese characters (CJK unified ideographs and compatibility)."""
+
+NEWS_AGENCIES: tuple[str, ...] = (
+    "新华社",
+    "中新社",
+    "中新网",
+    "人民网",
+    "新华网",
+    "央视网",
+    "央视新闻",
+    "光明网",
+    "环球网",
+    "中国新闻网",
+    "法新社",
+    "路透社",
+    "美联社",
+    "塔斯社",
+    "共同社",
+)
+"""Agencies and outlets that appear at the head of a dateline or as a credit."""
+
+COLUMN_LABELS: tuple[str, ...] = (
+    "理论天地",
+    "一线传真",
+    "人民时评",
+    "人民论坛",
+    "今日谈",
+    "新春走基层",
+    "第一落点",
+    "评论员观察",
+    "思想纵横",
+    "来信调查",
+    "观点",
+    "短评",
+    "时评",
+    "编者按",
+    "新闻眼",
+    "图片报道",
+    "图说新闻",
+    "经济聚焦",
+    "纵横",
+    "关注",
+    "声音",
+    "现场",
+    "特写",
+    "深读",
+    "走基层",
+    "民生视线",
+    "调查研究",
+    "综合消息",
+    "读者来信",
+    "聚焦",
+    "专题",
+    "快评",
+    "论苑",
+    "随笔",
+    "副刊",
+)
+"""Common column (栏目) labels; the shape features catch the many not listed."""
+
+PAPER_NAMES: tuple[str, ...] = (
+    "人民日报",
+    "浙江工人日报",
+    "工人日报",
+    "光明日报",
+    "经济日报",
+    "解放日报",
+    "南方日报",
+    "北京日报",
+    "浙江日报",
+    "新华每日电讯",
+)
+
+_DIGITS = r"0-9０-９一二三四五六七八九十〇零两"
+_SP = r"[\s\u3000]*"
+_OPEN = r"[（(]"
+_CLOSE = r"[）)]"
+
+MONTH_DAY = rf"[{_DIGITS}]{{1,3}}{_SP}月{_SP}[{_DIGITS}]{{1,3}}{_SP}日"
+
+DATELINE = re.compile(
+    rf"^{_SP}(?:(?:据)?(?:本报|{'|'.join(NEWS_AGENCIES)})[{CJK}·]{{0,12}}?{_SP}{MONTH_DAY}{_SP}(?:电|讯|报道)?"
+    rf"|[{CJK}]{{2,10}}{MONTH_DAY}{_SP}(?:电|讯))"
+)
+"""A dateline at the start of a line: 本报北京5月3日电, 新华社北京1月31日电, 据新华社..., X地X月X日电."""
+
+DATELINE_HEAD = re.compile(
+    rf"^{_SP}(?:据)?(?:本报|{'|'.join(NEWS_AGENCIES)})[{CJK}]{{1,12}}(?:[{_DIGITS}]{{1,2}}{_SP}月?)?{_SP}$"
+)
+"""The first half of a dateline broken over two lines: 本报杭州 / 新华社北京1."""
+
+BENBAO_XUN = re.compile(rf"^{_SP}(?:本报讯|本刊讯|{_OPEN}?(?:记者|通讯员)[{CJK}\s、]{{2,12}}{_CLOSE}?\s*讯)")
+"""本报讯 (the in-house news-flash byline)."""
+
+STAFF_BYLINE = re.compile(
+    rf"^{_SP}(?:本报|本刊)?(?:特约)?(?:记者|通讯员|评论员|特派记者|驻[{CJK}]{{1,6}}记者)"
+    rf"{_SP}[{CJK}][{CJK}\s\u3000、]{{0,20}}$"
+)
+"""本报记者 韩 伟 / 本报评论员 / 记者张三 李四 — a whole line of reporters' names."""
+
+REPORTER = re.compile(rf"(?:记者|通讯员|特约撰稿|实习生){_SP}[{CJK}]")
+"""记者/通讯员 followed by a name anywhere in a line."""
+
+REPORTED_BY = re.compile(rf"[{CJK}]{{2,4}}{_SP}(?:报道|采写|整理|撰文)$")
+"""...张浩呈报道 at the end of a line."""
+
+PAREN_REPORTER = re.compile(rf"{_OPEN}{_SP}(?:记者|通讯员|特约记者){_SP}[{CJK}]")
+"""（记者杜一菲） inside a dateline."""
+
+PHOTO_CREDIT = re.compile(
+    rf"(?:摄影?{_SP}$|摄{_SP}{_OPEN}[^）)]*{_CLOSE}{_SP}$|摄影报道|供图|图/|图／|{_OPEN}资料图片{_CLOSE}|{_OPEN}人民视觉{_CLOSE}|视觉中国)"
+)
+"""Photo credits: 记者X 摄, 摄影报道, 供图, （资料图片）, （人民视觉）."""
+
+CAPTION_START = re.compile(rf"^{_SP}(?:图为|上图|下图|左图|右图|图①|图②|图③|图片|题图|[①②③④⑤⑥⑦⑧⑨]{_SP}[{CJK}])")
+"""Caption openings: 图为..., 上图: ..., ①..."""
+
+AUTHOR_CUE = re.compile(rf"^{_SP}(?:作者|文/|文／|文\s*图|图\s*文|撰文|口述|整理)")
+"""作者: / 文/ / 文图 at the start of a line."""
+
+SUBHEAD_NUMBERING = re.compile(
+    rf"^{_SP}(?:[一二三四五六七八九十]{{1,3}}[、．.]|{_OPEN}[一二三四五六七八九十]{{1,3}}{_CLOSE}|第[一二三四五六七八九十]{{1,3}}[，,、]|[0-9]{{1,2}}[、．.](?![0-9]))"
+)
+"""一、 / （一） / 1. numbering at the start of a line."""
+
+SUBHEAD_WORDS = re.compile(
+    r"^[\s\u3000]*(?:核心阅读|编者按|记者手记|短评|延伸阅读|相关链接|链接|背景|新闻链接|数说|观察)"
+)
+
+PAGE_NUMBER = re.compile(rf"第{_SP}[{_DIGITS}]{{1,3}}{_SP}版|[A-Z]?[0-9]{{1,2}}{_SP}版\b|版面")
+WEEKDAY_DATE = re.compile(
+    rf"(?:[0-9０-９]{{4}}{_SP}年{_SP}[0-9０-９]{{1,2}}{_SP}月{_SP}[0-9０-９]{{1,2}}{_SP}日)|星期[一二三四五六日天]|周[一二三四五六日]\b"
+)
+EDITOR_CREDIT = re.compile(r"责编|责任编辑|本版编辑|版式设计|美编|校对|制图|本版责编|邮箱|电话[:：]|传真[:：]")
+PAPER_NAME = re.compile("|".join(map(re.escape, PAPER_NAMES)))
+
+COLUMN_LABEL = re.compile("|".join(map(re.escape, sorted(COLUMN_LABELS, key=len, reverse=True))))
+LABEL_SHAPE = re.compile(rf"^[{CJK}0-9]{{2,10}}(?:[·•・][{CJK}0-9①-⑳]{{2,12}}){{1,3}}[①-⑳]?$")
+"""Column-label shape: 小康路上·绿色力量·关注生态补偿①."""
+TITLE_COLUMN_SUFFIX = re.compile(rf"{_OPEN}[{CJK}·•・①-⑳0-9]{{2,20}}{_CLOSE}\s*$")
+"""A column label in brackets at the end of a title: …（人民时评）."""
+
+LEADING_DASH = re.compile(r"^[\s\u3000]*(?:——|--|一一|－－|—|─)")
+TRAILING_DASH = re.compile(r"(?:——|--|一一|－－|—|─)[\s\u3000]*$")
+
+CueTest = Callable[[str], bool]
+
+
+def _search(pattern: re.Pattern[str]) -> CueTest:
+    return lambda text: pattern.search(text) is not None
+
+
+def _matches_label(text: str) -> bool:
+    compact = re.sub(r"[\s\u3000]", "", text)
+    if not compact or len(compact) > 24:
+        return False
+    found = COLUMN_LABEL.search(compact)
+    return (found is not None and len(compact) <= len(found.group()) + 6) or LABEL_SHAPE.match(compact) is not None
+
+
+CUES: dict[str, CueTest] = {
+    "dateline": _search(DATELINE),
+    "dateline_head": _search(DATELINE_HEAD),
+    "benbao_xun": _search(BENBAO_XUN),
+    "staff_byline": _search(STAFF_BYLINE),
+    "reporter": _search(REPORTER),
+    "reported_by": _search(REPORTED_BY),
+    "paren_reporter": _search(PAREN_REPORTER),
+    "agency": lambda text: any(agency in text for agency in NEWS_AGENCIES),
+    "photo_credit": _search(PHOTO_CREDIT),
+    "caption_start": _search(CAPTION_START),
+    "author_cue": _search(AUTHOR_CUE),
+    "subhead_numbering": _search(SUBHEAD_NUMBERING),
+    "subhead_word": _search(SUBHEAD_WORDS),
+    "page_number": _search(PAGE_NUMBER),
+    "calendar_date": _search(WEEKDAY_DATE),
+    "editor_credit": _search(EDITOR_CREDIT),
+    "paper_name": _search(PAPER_NAME),
+    "column_label": _matches_label,
+    "title_column_suffix": _search(TITLE_COLUMN_SUFFIX),
+    "leading_dash": _search(LEADING_DASH),
+    "trailing_dash": _search(TRAILING_DASH),
+}
+"""Named tests of one line's text; each name becomes a feature ``cue:NAME``."""
+
+BYLINE_CUES = frozenset({"dateline", "benbao_xun", "staff_byline", "reported_by", "paren_reporter"})
+"""Cues that mark a line as a byline or dateline."""
+
+FURNITURE_CUES = frozenset({"page_number", "calendar_date", "editor_credit", "paper_name"})
+"""Cues of page furniture (header, footer, editors' credits)."""
+
+
+def line_cues(text: str) -> frozenset[str]:
+    """The names of the cues found in one line of text."""
+    return frozenset(name for name, test in CUES.items() if test(text))

@@ -1,0 +1,203 @@
+"""Lexical features from jieba: word classes, person names, cohesion, continuity and repeats.
+
+These features read the words, not the layout, so they carry over to pages whose layout the
+model has not seen:
+
+* the part of speech and length of a line's first and last word, and whether a person name
+  (POS ``nr``) occurs;
+* lexical cohesion: how much the words of the few lines before a line overlap the words of the
+  line and the few after it (TextTiling's signal: a topic shift lowers it);
+* sentence continuity: the previous line stops mid-sentence and the two lines join into one
+  word across the break;
+* repeats: the share of the line's character 4-grams already seen earlier on the page (OCR
+  duplicated passages, rewrapped or not).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import jieba
+import jieba.posseg
+
+from newsseg.features.layout import Features, bin_value, char_class, ends_sentence, letters_only
+
+jieba.setLogLevel(logging.WARNING)
+
+SIMILARITY_EDGES = (0.005, 0.02, 0.04, 0.07, 0.12, 0.2, 0.35)
+SIMILARITY_LABELS = ("0", "<.02", "<.04", "<.07", "<.12", "<.2", "<.35", ".35+")
+SHORT_COHESION_WINDOW = 3
+
+
+@lru_cache(maxsize=65536)
+def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of a line with their part-of-speech flags, white space left out."""
+    return tuple((pair.word, pair.flag) for pair in jieba.posseg.lcut(text.strip()) if pair.word.strip())
+
+
+def content_words(tagged: Sequence[tuple[str, str]]) -> list[str]:
+    """Words that carry topic: two characters or more, nouns, verbs, adjectives, names, numbers+units."""
+    return [w for w, flag in tagged if len(w) >= 2 and flag[:1] in ("n", "v", "a", "j", "l", "i", "e", "t", "s")]
+
+
+@lru_cache(maxsize=65536)
+def joins_into_word(tail: str, head: str) -> bool:
+    """Whether jieba's dictionary makes a word that spans the break between ``tail`` and ``head``."""
+    if not tail or not head:
+        return False
+    joined = tail + head
+    position = 0
+    for word in jieba.lcut(joined, HMM=False):
+        start, position = position, position + len(word)
+        if start < len(tail) < position and len(word) >= 2:
+            return True
+    return False
+
+
+def continuity(previous: str | None, current: str) -> str:
+    """How a line continues the previous one: first, after_sentence_end, joins_word, after_comma, open."""
+    if previous is None:
+        return "first"
+    if ends_sentence(previous):
+        return "after_sentence_end"
+    tail = previous.strip()
+    head = current.strip()
+    if tail and char_class(tail[-1]) in ("comma", "colon"):
+        return "after_comma"
+    if tail and char_class(tail[-1]) == "cjk" and head and char_class(head[0]) == "cjk":
+        return "joins_word" if joins_into_word(tail[-3:], head[:3]) else "open_no_join"
+    if head and char_class(head[0]) in ("comma", "final", "close"):
+        return "starts_with_punct"
+    return "open"
+
+
+def cosine(a: Counter, b: Counter) -> float:
+    """Cosine similarity of two bags of words (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    dot = sum(count * b[word] for word, count in a.items() if word in b)
+    if not dot:
+        return 0.0
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def cohesion_scores(bags: Sequence[Counter], window: int) -> list[float]:
+    """For each line i, the similarity of lines [i-window, i) to lines [i, i+window)."""
+    scores = []
+    for i in range(len(bags)):
+        before: Counter = Counter()
+        after: Counter = Counter()
+        for bag in bags[max(0, i - window) : i]:
+            before.update(bag)
+        for bag in bags[i : i + window]:
+            after.update(bag)
+        scores.append(cosine(before, after))
+    return scores
+
+
+def cohesion_ranks(scores: Sequence[float], continuities: Sequence[str]) -> list[float | None]:
+    """For lines that follow a sentence end, the share of such lines on the page with lower cohesion.
+
+    A page-relative score: the few least cohesive paragraph starts of a page are where topics
+    change, whatever the page's vocabulary.  Other lines get None.
+    """
+    candidates = [i for i, kind in enumerate(continuities) if kind == "after_sentence_end"]
+    ordered = sorted(scores[i] for i in candidates)
+    ranks: list[float | None] = [None] * len(scores)
+    for i in candidates:
+        ranks[i] = bisect.bisect_left(ordered, scores[i]) / len(ordered)
+    return ranks
+
+
+def char_bigrams(text: str) -> Counter:
+    """Counts of adjacent character pairs of a line's letters."""
+    letters = letters_only(text)
+    return Counter(letters[i : i + 2] for i in range(len(letters) - 1))
+
+
+def repeat_shares(texts: Sequence[str], n: int = 4) -> list[float | None]:
+    """For each line, the share of its character n-grams that occur earlier on the page.
+
+    A line too short for one n-gram gets None.  Earlier text is joined across line breaks, so a
+    duplicated passage is found even when OCR wrapped it differently.
+    """
+    seen: set[str] = set()
+    stream = ""
+    shares: list[float | None] = []
+    for text in texts:
+        letters = letters_only(text)
+        grams = {letters[i : i + n] for i in range(len(letters) - n + 1)}
+        shares.append(sum(1 for g in grams if g in seen) / len(grams) if grams else None)
+        joined = stream[-(n - 1) :] + letters
+        seen.update(joined[i : i + n] for i in range(len(joined) - n + 1))
+        stream = joined
+    return shares
+
+
+def lexical_features(texts: Sequence[str], cohesion_window: int = 4, with_words: bool = False) -> list[Features]:
+    """Lexical features of the non-blank lines of a page.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The non-blank lines, in order.
+    cohesion_window : int
+        How many lines on each side the cohesion score compares.
+    with_words : bool
+        Add the first and last words themselves (memorises vocabulary; off by default).
+
+    Returns
+    -------
+    list of dict
+        One feature dict per line.
+    """
+    tagged = [tagged_words(text) for text in texts]
+    word_bags = [Counter(content_words(t)) for t in tagged]
+    bigram_bags = [char_bigrams(t) for t in texts]
+    word_cohesion = cohesion_scores(word_bags, cohesion_window)
+    bigram_cohesion = cohesion_scores(bigram_bags, cohesion_window)
+    near_cohesion = cohesion_scores(bigram_bags, min(SHORT_COHESION_WINDOW, cohesion_window))
+    repeats = repeat_shares(texts)
+    continuities = [continuity(texts[i - 1] if i else None, texts[i]) for i in range(len(texts))]
+    ranks = cohesion_ranks(bigram_cohesion, continuities)
+    result: list[Features] = []
+    for i, words in enumerate(tagged):
+        features: Features = {}
+        if words:
+            first_word, first_flag = words[0]
+            last_word, last_flag = words[-1]
+            features["first_pos"] = first_flag[:2]
+            features["last_pos"] = last_flag[:2]
+            features["first_word_len"] = bin_value(len(first_word), (2, 3, 4), ("1", "2", "3", "4+"))
+            features["last_word_len"] = bin_value(len(last_word), (2, 3, 4), ("1", "2", "3", "4+"))
+            if with_words:
+                features["first_word"] = first_word
+                features["last_word"] = last_word
+        features["words"] = bin_value(len(words), (2, 4, 7, 10), ("0-1", "2-3", "4-6", "7-9", "10+"))
+        if any(flag.startswith("nr") for _, flag in words):
+            features["person_name"] = 1.0
+        if any(flag.startswith("ns") for _, flag in words):
+            features["place_name"] = 1.0
+        verbs = sum(1 for _, flag in words if flag.startswith("v"))
+        features["verbs"] = bin_value(verbs, (1, 2), ("0", "1", "2+"))
+        features["continuity"] = continuities[i]
+        features["cohesion_words"] = bin_value(word_cohesion[i], SIMILARITY_EDGES, SIMILARITY_LABELS)
+        features["cohesion_chars"] = bin_value(bigram_cohesion[i], SIMILARITY_EDGES, SIMILARITY_LABELS)
+        features["cohesion_near"] = bin_value(near_cohesion[i], SIMILARITY_EDGES, SIMILARITY_LABELS)
+        features["break"] = f"{continuities[i]}|{features['cohesion_chars']}"
+        if ranks[i] is not None:
+            features["break_rank"] = bin_value(ranks[i], (0.05, 0.1, 0.2, 0.4), ("<.05", "<.1", "<.2", "<.4", ".4+"))
+        neighbours = [bigram_cohesion[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 < j < len(texts)]
+        if i and neighbours and bigram_cohesion[i] < min(neighbours):
+            features["cohesion_dip"] = 1.0
+        share = repeats[i]
+        features["repeat"] = (
+            "short" if share is None else bin_value(share, (0.001, 0.5, 0.999), ("0", "<.5", "<1", "1"))
+        )
+        result.append(features)
+    return result

@@ -1,0 +1,184 @@
+"""The label scheme and the labelled-page format (TSV): read, validate, write.
+
+A labelled page has one line per line of the page, ``TAG<TAB>TEXT``:
+
+* TAG is empty for a blank line;
+* ``O`` for a line in no article (page header/footer, rules, garbage between articles);
+* ``B-ROLE`` for the first non-blank line of an article segment, ``I-ROLE`` for the others.
+  Blank lines and ``O`` lines do not end a segment; a ``B-`` line starts the next one.
+
+ROLE is one of :data:`ROLES`.  This is the format of ``data/pages/`` (defined by the shared
+``ocr-pages/README.md``) and of ``newsseg predict --format tsv``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsseg.errors import InputError, LabelError
+from newsseg.fileio import write_text_atomic
+from newsseg.page import Page, decode_page_bytes, is_blank
+
+ROLES: tuple[str, ...] = (
+    "kicker",
+    "title",
+    "subtitle",
+    "column",
+    "byline",
+    "body",
+    "subhead",
+    "caption",
+    "noise",
+)
+"""Roles of an article's lines, in the order they usually appear."""
+
+OUTSIDE = "O"
+BLANK = ""
+TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{r}" for p in "BI" for r in ROLES))
+"""Every tag a non-blank line can have."""
+
+_TAG_SET = frozenset(TAGS)
+
+
+def is_begin(tag: str) -> bool:
+    """Whether a tag starts an article segment."""
+    return tag.startswith("B-")
+
+
+def tag_role(tag: str) -> str | None:
+    """The role of a tag (``title`` for ``B-title``), or None for ``O`` and blank."""
+    return tag[2:] if tag[:2] in ("B-", "I-") else None
+
+
+@dataclass(frozen=True)
+class LabelledPage:
+    """A page with one tag per line.
+
+    Parameters
+    ----------
+    page : Page
+        The page's lines.
+    tags : tuple of str
+        One tag per line of ``page``: ``""`` for blank lines, else one of :data:`TAGS`.
+    """
+
+    page: Page
+    tags: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.tags) != len(self.page.lines):
+            raise ValueError(f"{len(self.tags)} tags for {len(self.page.lines)} lines")
+
+    @property
+    def name(self) -> str:
+        return self.page.name
+
+    @property
+    def content_tags(self) -> list[str]:
+        """The tags of the non-blank lines, in order."""
+        return [self.tags[i] for i in self.page.content_indices]
+
+
+def suggest_tag(tag: str) -> str:
+    """A ' (did you mean ...?)' hint for a mistyped tag, or an empty string."""
+    close = [t for t in TAGS if t.lower() == tag.strip().lower()]
+    if not close:
+        close = difflib.get_close_matches(tag, TAGS, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def iter_label_problems(rows: Sequence[tuple[str | None, str]], name: str) -> Iterator[LabelError]:
+    """Every problem of a labelled page's rows, in line order.
+
+    Parameters
+    ----------
+    rows : sequence of (tag or None, text)
+        One row per line; tag None means the line had no tab.
+    name : str
+        The file name, for messages.
+    """
+    article_open = False
+    for number, (tag, text) in enumerate(rows, start=1):
+        if tag is None:
+            yield LabelError("no tab between tag and text (expected TAG<TAB>TEXT)", name, number)
+            continue
+        if tag == BLANK:
+            if not is_blank(text):
+                yield LabelError("the line has text but no tag", name, number)
+            continue
+        if tag not in _TAG_SET:
+            yield LabelError(f"unknown tag {tag!r}{suggest_tag(tag)}", name, number)
+            continue
+        if is_blank(text):
+            yield LabelError(f"a blank line has tag {tag!r}; blank lines take an empty tag", name, number)
+            continue
+        if tag.startswith("I-") and not article_open:
+            yield LabelError(f"{tag!r} but no article is open (an article's first line takes B-)", name, number)
+        if tag.startswith("B-"):
+            article_open = True
+
+
+def parse_labelled_text(text: str, name: str) -> list[tuple[str | None, str]]:
+    """Split TSV text into (tag, text) rows; tag is None where a line has no tab.
+
+    An empty line is read as a blank line with an empty tag, since editors strip the lone tab.
+    """
+    page = Page.from_text(text, name)
+    rows: list[tuple[str | None, str]] = []
+    for line in page.lines:
+        if line == "":
+            rows.append((BLANK, ""))
+        elif "\t" in line:
+            tag, body = line.split("\t", 1)
+            rows.append((tag.strip(), body))
+        else:
+            rows.append((None, line))
+    return rows
+
+
+def labelled_page_from_text(text: str, name: str) -> LabelledPage:
+    """Parse and validate a labelled page; raise the first problem found."""
+    rows = parse_labelled_text(text, name)
+    if not rows:
+        raise LabelError("the file is empty", name)
+    for problem in iter_label_problems(rows, name):
+        raise problem
+    page = Page(tuple(body for _, body in rows), name)
+    return LabelledPage(page, tuple(tag or BLANK for tag, _ in rows))
+
+
+def read_labelled(path: str | Path) -> LabelledPage:
+    """Read and validate a labelled page (TSV, UTF-8 or GB18030).
+
+    Raises
+    ------
+    LabelError
+        ``FILE:LINE: what is wrong`` for a missing tab, an unknown tag, an ``I-`` with no
+        article open, a tag on a blank line or a line of text with no tag.
+    InputError
+        If the file is missing, empty, binary or undecodable.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a labelled page", name) from None
+    except PermissionError:
+        raise InputError("permission denied", name) from None
+    text = decode_page_bytes(data, name)
+    return labelled_page_from_text(text, name)
+
+
+def labelled_text(labelled: LabelledPage) -> str:
+    """The TSV text of a labelled page (LF line ends, final line end)."""
+    return "".join(f"{tag}\t{line}\n" for tag, line in zip(labelled.tags, labelled.page.lines, strict=True))
+
+
+def write_labelled(labelled: LabelledPage, path: str | Path) -> None:
+    """Write a labelled page as TSV, atomically."""
+    write_text_atomic(path, labelled_text(labelled))

@@ -1,0 +1,229 @@
+"""Segmenter: the public estimator — fit on labelled pages, predict a page's articles, save, load.
+
+>>> from newsseg import Segmenter
+>>> seg = Segmenter.load()                      # the bundled default model
+>>> result = seg.predict(open("page.txt", encoding="utf-8").read())
+>>> [(a.start_line, a.end_line, a.title) for a in result.articles]
+
+It composes the one-way flow of the package: :class:`~newsseg.page.Page` →
+:func:`~newsseg.features.page_features` → :class:`~newsseg.model.crf.LineCRF` →
+:func:`~newsseg.articles.build_articles`, and keeps the model's manifest (label set, feature
+settings, training summary, held-out scores) with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from newsseg import __version__
+from newsseg.articles import PageResult, build_articles
+from newsseg.errors import ModelFileError
+from newsseg.features import FEATURES_VERSION, FeatureSettings, page_features
+from newsseg.features.layout import Features
+from newsseg.labels import TAGS, LabelledPage
+from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, IterationCallback, LineCRF
+from newsseg.model.decode import repair_tags, spread_tags
+from newsseg.model.modelfile import load_model_file, model_file_bytes, save_model_file
+from newsseg.page import Page, as_page
+
+DEFAULT_MODEL_RESOURCE = "default.nsm"
+
+PageCallback = Callable[[int, int], None]
+"""Called as pages are prepared, with (pages done, pages in all)."""
+
+
+def default_model_path() -> Path:
+    """Where the bundled default model lies inside the installed package."""
+    return Path(str(resources.files("newsseg.model").joinpath(DEFAULT_MODEL_RESOURCE)))
+
+
+def source_kind(name: str) -> str:
+    """The kind of text a labelled page is, from its file name or folder (for summaries)."""
+    lowered = name.replace("\\", "/").lower()
+    for kind, markers in (
+        ("epaper", ("epaper", "-clean")),
+        ("ocr-zoned", ("zoned",)),
+        ("synthetic", ("synth",)),
+        ("real", ("/real/", "zjgrrb")),
+        ("ocr-raw", ("ocr-raw", "ocr-pages", "rmrb-ocr")),
+    ):
+        if any(marker in lowered for marker in markers):
+            return kind
+    return "other"
+
+
+class Segmenter:
+    """Split the text of newspaper pages into articles with a line-level CRF.
+
+    Parameters
+    ----------
+    settings : FeatureSettings, optional
+        Which line features to compute.
+    c1, c2 : float
+        L1 and L2 regularisation of the CRF.
+    max_iterations : int
+        L-BFGS iteration limit.
+
+    Attributes
+    ----------
+    manifest : dict
+        The model's description: versions, labels, feature settings, CRF parameters, training
+        summary and held-out scores (empty until fitted or loaded).
+    """
+
+    def __init__(
+        self,
+        settings: FeatureSettings | None = None,
+        c1: float = DEFAULT_C1,
+        c2: float = DEFAULT_C2,
+        max_iterations: int = DEFAULT_MAX_ITERATIONS,
+    ) -> None:
+        self.settings = settings or FeatureSettings()
+        self.crf = LineCRF(c1=c1, c2=c2, max_iterations=max_iterations)
+        self.manifest: dict = {}
+
+    # -- training ---------------------------------------------------------------------------
+
+    def features(self, page: Page) -> list[Features]:
+        """The feature dicts of a page's non-blank lines under this segmenter's settings."""
+        return page_features(page, self.settings)
+
+    def fit(
+        self,
+        pages: Iterable[LabelledPage],
+        on_page: PageCallback | None = None,
+        on_iteration: IterationCallback | None = None,
+        extra_summary: dict | None = None,
+    ) -> Segmenter:
+        """Train on labelled pages.
+
+        Parameters
+        ----------
+        pages : iterable of LabelledPage
+            The training pages.
+        on_page : callable, optional
+            Progress callback while features are computed, ``(done, total)``.
+        on_iteration : callable, optional
+            Progress callback per L-BFGS iteration, ``(iteration, loss)``.
+        extra_summary : dict, optional
+            Added to the manifest's training summary (seed, data description ...).
+
+        Returns
+        -------
+        Segmenter
+            ``self``, trained.
+        """
+        pages = list(pages)
+        if not pages:
+            raise ValueError("no labelled pages to train on")
+        X: list[list[Features]] = []
+        y: list[list[str]] = []
+        for done, labelled in enumerate(pages, start=1):
+            X.append(self.features(labelled.page))
+            y.append(labelled.content_tags)
+            if on_page is not None:
+                on_page(done, len(pages))
+        self.crf.fit(X, y, on_iteration=on_iteration)
+        tag_counts = Counter(tag for tags in y for tag in tags)
+        summary = {
+            "pages": len(pages),
+            "lines": sum(len(tags) for tags in y),
+            "articles": sum(1 for tags in y for tag in tags if tag.startswith("B-")),
+            "kinds": dict(sorted(Counter(source_kind(p.name) for p in pages).items())),
+            "tags": dict(sorted(tag_counts.items())),
+        }
+        summary.update(extra_summary or {})
+        self.manifest = {
+            "newsseg_version": __version__,
+            "labels": sorted(set(self.crf.labels) | {t for t in TAGS if t in tag_counts}),
+            "features": self.settings.to_dict(),
+            "crf": self.crf.params,
+            "training": summary,
+        }
+        return self
+
+    # -- files ------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The model file's bytes (a zip of the CRF and the manifest)."""
+        if self.crf.model_bytes is None:
+            raise RuntimeError("the segmenter is not trained")
+        return model_file_bytes(self.crf.model_bytes, self.manifest)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model to one file, atomically."""
+        if self.crf.model_bytes is None:
+            raise RuntimeError("the segmenter is not trained")
+        save_model_file(path, self.crf.model_bytes, self.manifest)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Segmenter:
+        """Load a model file; the bundled default model when ``path`` is None.
+
+        Raises
+        ------
+        ModelFileError
+            If the file is missing, corrupt, truncated, foreign, or of a newer format or
+            feature version.
+        """
+        model_path = default_model_path() if path is None else Path(path)
+        crf_bytes, manifest = load_model_file(model_path)
+        name = str(model_path)
+        try:
+            settings = FeatureSettings.from_dict(manifest["features"])
+        except (TypeError, ValueError) as error:
+            raise ModelFileError(f"the model's feature settings are not understood ({error})", name) from None
+        if settings.version != FEATURES_VERSION:
+            raise ModelFileError(
+                f"the model was trained with features version {settings.version}, but this newsseg "
+                f"computes version {FEATURES_VERSION}; retrain it with `newsseg train`",
+                name,
+            )
+        try:
+            crf = LineCRF.from_bytes(crf_bytes, manifest.get("crf"))
+        except (ValueError, OSError) as error:
+            raise ModelFileError(f"CRFsuite cannot open the model ({error})", name) from None
+        segmenter = cls(settings)
+        segmenter.crf = crf
+        segmenter.manifest = manifest
+        return segmenter
+
+    # -- prediction -------------------------------------------------------------------------
+
+    def tag(self, page: Page | str | Sequence[str]) -> list[str]:
+        """One tag per line of the page (``""`` for blank lines)."""
+        page = as_page(page)
+        content_tags = repair_tags(self.crf.tag(self.features(page)))
+        return spread_tags(content_tags, page.content_indices, len(page.lines))
+
+    def predict(self, page: Page | str | Sequence[str], name: str = "<page>") -> PageResult:
+        """Split a page into articles.
+
+        Parameters
+        ----------
+        page : Page, str or sequence of str
+            A page, its whole text, or its lines.
+        name : str
+            The page's name in the result when ``page`` is not a :class:`Page`.
+
+        Returns
+        -------
+        PageResult
+            Articles with 1-based start/end lines, each line's role, title and start confidence.
+        """
+        page = as_page(page, name)
+        tags, marginals, probability = self.crf.tag_with_marginals(self.features(page))
+        tags = repair_tags(tags)
+        starts = [sum(p for label, p in m.items() if label.startswith("B-")) for m in marginals]
+        all_tags = spread_tags(tags, page.content_indices, len(page.lines))
+        all_starts = [0.0] * len(page.lines)
+        for index, start in zip(page.content_indices, starts, strict=True):
+            all_starts[index] = start
+        return build_articles(page, all_tags, all_starts, probability)
+
+    def __repr__(self) -> str:
+        trained = self.manifest.get("training", {})
+        return f"Segmenter(pages={trained.get('pages', 0)}, settings={self.settings})"

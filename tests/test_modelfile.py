@@ -1,0 +1,138 @@
+"""Model files: one zip, no pickle, deterministic bytes, clear errors for bad files."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from newsseg.errors import ModelFileError
+from newsseg.model.modelfile import CRF_NAME, FORMAT_VERSION, MANIFEST_NAME, load_model_file
+from newsseg.segmenter import Segmenter
+
+
+def _rewrite(source, target, manifest_change=None, crf_change=None, drop=None):
+    with zipfile.ZipFile(source) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members[MANIFEST_NAME])
+    if manifest_change:
+        manifest_change(manifest)
+    members[MANIFEST_NAME] = json.dumps(manifest).encode()
+    if crf_change:
+        members[CRF_NAME] = crf_change(members[CRF_NAME])
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in members.items():
+            if name != drop:
+                archive.writestr(name, data)
+
+
+def test_model_file_is_a_zip_of_manifest_and_crf(small_model):
+    with zipfile.ZipFile(small_model) as archive:
+        assert sorted(archive.namelist()) == sorted([CRF_NAME, MANIFEST_NAME])
+        manifest = json.loads(archive.read(MANIFEST_NAME))
+    assert manifest["format"] == "newsseg-model" and manifest["format_version"] == FORMAT_VERSION
+    assert "B-title" in manifest["labels"] and "O" in manifest["labels"]
+    assert manifest["features"]["window"] == 2
+    assert manifest["training"]["pages"] == 12
+    assert manifest["training"]["kinds"] == {"epaper": 4, "ocr-raw": 4, "ocr-zoned": 4}
+
+
+def test_save_and_load_give_the_same_predictions(small_model, small_training_set):
+    loaded = Segmenter.load(small_model)
+    page = small_training_set[0].page
+    again = Segmenter.load(small_model)
+    assert loaded.tag(page) == again.tag(page)
+    assert loaded.manifest == again.manifest
+
+
+def test_training_is_deterministic(small_training_set):
+    pages = small_training_set[:3]
+    first = Segmenter(max_iterations=15).fit(pages).to_bytes()
+    second = Segmenter(max_iterations=15).fit(pages).to_bytes()
+    assert first == second
+
+
+def test_missing_empty_and_foreign_files(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        Segmenter.load(tmp_path / "missing.nsm")
+    (tmp_path / "empty.nsm").write_bytes(b"")
+    with pytest.raises(ModelFileError, match="empty"):
+        Segmenter.load(tmp_path / "empty.nsm")
+    (tmp_path / "text.nsm").write_text("hello", encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"text\.nsm: not a newsseg model file \(it is not a zip"):
+        Segmenter.load(tmp_path / "text.nsm")
+    pickled = tmp_path / "pickle.nsm"
+    pickled.write_bytes(b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00}\x94.")
+    with pytest.raises(ModelFileError, match="not a zip"):
+        Segmenter.load(pickled)
+
+
+def test_zip_without_manifest_is_foreign(tmp_path):
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "not a model")
+    with pytest.raises(ModelFileError, match=r"no manifest\.json inside"):
+        Segmenter.load(path)
+
+
+def test_truncated_file_is_corrupt(small_model, tmp_path):
+    data = small_model.read_bytes()
+    for cut in (len(data) // 2, len(data) - 30):
+        path = tmp_path / f"cut-{cut}.nsm"
+        path.write_bytes(data[:cut])
+        with pytest.raises(ModelFileError, match=r"corrupt|truncated|not a newsseg"):
+            Segmenter.load(path)
+
+
+def test_flipped_bytes_are_caught(small_model, tmp_path):
+    data = bytearray(small_model.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
+    path = tmp_path / "flipped.nsm"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError):
+        Segmenter.load(path)
+
+
+def test_crf_bytes_not_matching_checksum(small_model, tmp_path):
+    path = tmp_path / "tampered.nsm"
+    _rewrite(small_model, path, crf_change=lambda crf: crf[:-10] + b"0123456789")
+    with pytest.raises(ModelFileError, match="does not match its checksum"):
+        Segmenter.load(path)
+
+
+def test_newer_format_asks_for_an_upgrade(small_model, tmp_path):
+    path = tmp_path / "newer.nsm"
+    _rewrite(small_model, path, manifest_change=lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    with pytest.raises(ModelFileError, match="made by a newer newsseg"):
+        Segmenter.load(path)
+
+
+def test_other_feature_version_asks_for_retraining(small_model, tmp_path):
+    path = tmp_path / "oldfeatures.nsm"
+    _rewrite(small_model, path, manifest_change=lambda m: m["features"].update(version=0))
+    with pytest.raises(ModelFileError, match="retrain"):
+        Segmenter.load(path)
+
+
+def test_foreign_manifest(small_model, tmp_path):
+    path = tmp_path / "foreign.nsm"
+    _rewrite(small_model, path, manifest_change=lambda m: m.update(format="something-else"))
+    with pytest.raises(ModelFileError, match="not a newsseg manifest"):
+        Segmenter.load(path)
+
+
+def test_missing_crf_member(small_model, tmp_path):
+    path = tmp_path / "nocrf.nsm"
+    _rewrite(small_model, path, drop=CRF_NAME)
+    with pytest.raises(ModelFileError, match=r"has no model\.crfsuite"):
+        Segmenter.load(path)
+
+
+def test_load_model_file_returns_bytes_and_manifest(small_model):
+    crf, manifest = load_model_file(small_model)
+    assert crf[:4] == b"lCRF"
+    assert isinstance(manifest, dict)
+    assert io.BytesIO(crf).getbuffer().nbytes == len(crf)
