@@ -130,6 +130,7 @@ def train_command(
         bool, typer.Option(help="Also use the first and last words themselves (memorises vocabulary).")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the held-out scores as JSON.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes computing features.")] = 1,
 ) -> None:
     """Train a model on labelled pages and write it to one file."""
     with user_errors():
@@ -167,6 +168,7 @@ def train_command(
                 on_iteration=on_iteration,
                 on_stage=on_stage,
                 data_summary={"sources": [str(d) for d in data]},
+                n_jobs=jobs,
             )
         result.segmenter.save(output)
         training = result.segmenter.manifest["training"]

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
+from joblib import Parallel, delayed
+
 from newsseg import __version__
 from newsseg.articles import PageResult, build_articles
 from newsseg.errors import ModelFileError
@@ -30,6 +32,8 @@ from newsseg.model.modelfile import load_model_file, model_file_bytes, save_mode
 from newsseg.page import Page, as_page
 
 DEFAULT_MODEL_RESOURCE = "default.nsm"
+CHUNK_PAGES = 16
+"""Pages per job when features are computed in parallel."""
 
 PageCallback = Callable[[int, int], None]
 """Called as pages are prepared, with (pages done, pages in all)."""
@@ -38,6 +42,10 @@ PageCallback = Callable[[int, int], None]
 def default_model_path() -> Path:
     """Where the bundled default model lies inside the installed package."""
     return Path(str(resources.files("newsseg.model").joinpath(DEFAULT_MODEL_RESOURCE)))
+
+
+def _features_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list[list[Features]]:
+    return [page_features(page, settings) for page in pages]
 
 
 def source_kind(name: str) -> str:
@@ -91,12 +99,33 @@ class Segmenter:
         """The feature dicts of a page's non-blank lines under this segmenter's settings."""
         return page_features(page, self.settings)
 
+    def features_of_pages(
+        self, pages: Sequence[Page], on_page: PageCallback | None = None, n_jobs: int = 1
+    ) -> list[list[Features]]:
+        """The feature dicts of many pages, in order, computed in ``n_jobs`` processes."""
+        if n_jobs == 1 or len(pages) < 2 * CHUNK_PAGES:
+            result = []
+            for done, page in enumerate(pages, start=1):
+                result.append(self.features(page))
+                if on_page is not None:
+                    on_page(done, len(pages))
+            return result
+        chunks = [pages[i : i + CHUNK_PAGES] for i in range(0, len(pages), CHUNK_PAGES)]
+        result = []
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+        for chunk in parallel(delayed(_features_of_chunk)(chunk, self.settings) for chunk in chunks):
+            result.extend(chunk)
+            if on_page is not None:
+                on_page(len(result), len(pages))
+        return result
+
     def fit(
         self,
         pages: Iterable[LabelledPage],
         on_page: PageCallback | None = None,
         on_iteration: IterationCallback | None = None,
         extra_summary: dict | None = None,
+        n_jobs: int = 1,
     ) -> Segmenter:
         """Train on labelled pages.
 
@@ -110,6 +139,8 @@ class Segmenter:
             Progress callback per L-BFGS iteration, ``(iteration, loss)``.
         extra_summary : dict, optional
             Added to the manifest's training summary (seed, data description ...).
+        n_jobs : int
+            Processes computing features (joblib); the result does not depend on it.
 
         Returns
         -------
@@ -119,13 +150,8 @@ class Segmenter:
         pages = list(pages)
         if not pages:
             raise ValueError("no labelled pages to train on")
-        X: list[list[Features]] = []
-        y: list[list[str]] = []
-        for done, labelled in enumerate(pages, start=1):
-            X.append(self.features(labelled.page))
-            y.append(labelled.content_tags)
-            if on_page is not None:
-                on_page(done, len(pages))
+        X = self.features_of_pages([labelled.page for labelled in pages], on_page, n_jobs)
+        y = [labelled.content_tags for labelled in pages]
         self.crf.fit(X, y, on_iteration=on_iteration)
         tag_counts = Counter(tag for tags in y for tag in tags)
         summary = {

@@ -96,6 +96,7 @@ def train(
     on_iteration: IterationCallback | None = None,
     on_stage: Callable[[str], None] | None = None,
     data_summary: dict | None = None,
+    n_jobs: int = 1,
 ) -> TrainingResult:
     """Train a segmenter, optionally scoring it first on held-out page groups.
 
@@ -116,6 +117,8 @@ def train(
         Progress callbacks: pages featurised, L-BFGS iterations, and a stage name.
     data_summary : dict, optional
         Description of the training data, stored in the manifest.
+    n_jobs : int
+        Processes computing features; the model does not depend on it.
 
     Returns
     -------
@@ -129,14 +132,14 @@ def train(
 
     if holdout is None:
         stage("training")
-        segmenter = new_segmenter().fit(pages, on_page, on_iteration, summary)
+        segmenter = new_segmenter().fit(pages, on_page, on_iteration, summary, n_jobs)
         return TrainingResult(segmenter, None, len(pages), 0)
 
     train_idx, test_idx = holdout_split(group_labels(pages), holdout, seed)
     train_pages = [pages[i] for i in train_idx]
     test_pages = [pages[i] for i in test_idx]
     stage(f"training on {len(train_pages)} pages, holding out {len(test_pages)}")
-    segmenter = new_segmenter().fit(train_pages, on_page, on_iteration, summary)
+    segmenter = new_segmenter().fit(train_pages, on_page, on_iteration, summary, n_jobs)
     stage("scoring the held-out pages")
     heldout = evaluate_pages(segmenter, test_pages, on_page)
     heldout_record = {
@@ -149,7 +152,7 @@ def train(
     }
     if refit:
         stage(f"refitting on all {len(pages)} pages")
-        segmenter = new_segmenter().fit(pages, on_page, on_iteration, summary)
+        segmenter = new_segmenter().fit(pages, on_page, on_iteration, summary, n_jobs)
         heldout_record["refit_on_all"] = True
     segmenter.manifest["heldout"] = heldout_record
     return TrainingResult(segmenter, heldout, len(train_pages), len(test_pages))
