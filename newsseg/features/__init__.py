@@ -15,10 +15,11 @@ from dataclasses import asdict, dataclass, fields
 from newsseg.features.context import CUE_PREFIX, add_context
 from newsseg.features.cues import BYLINE_CUES, line_cues
 from newsseg.features.layout import Features, layout_features
-from newsseg.features.lexical import lexical_features
+from newsseg.features.lexical import block_cohesion_features, lexical_features
+from newsseg.features.structure import headline_blocks, structure_features
 from newsseg.page import Page
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 """Bumped whenever a feature changes meaning; a model records the version it was trained with."""
 
 
@@ -101,11 +102,16 @@ def page_features(page: Page, settings: FeatureSettings | None = None) -> list[F
     for features, line_cue, distance in zip(own, cues, byline_distance(cues), strict=True):
         features.update(line_cue)
         features["byline_ahead"] = distance
+    byline_flags = [CUE_PREFIX + "any_byline" in line_cue for line_cue in cues]
+    for features, structure in zip(own, structure_features(own, byline_flags), strict=True):
+        features.update(structure)
     if settings.lexical and texts:
         for features, lexical in zip(
             own, lexical_features(texts, settings.cohesion_window, settings.words), strict=True
         ):
             features.update(lexical)
+        for start, block in block_cohesion_features(texts, headline_blocks(own, byline_flags)).items():
+            own[start].update(block)
     for features in own:
         features["bias"] = 1.0
     return add_context(own, settings.window)

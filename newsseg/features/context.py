@@ -26,6 +26,8 @@ CONTEXT_KEYS: tuple[str, ...] = (
     "person_name",
     "has_dash",
     "brackets",
+    "headline_like",
+    "headline_run",
 )
 """Features copied from neighbours, besides every ``cue:`` feature."""
 

@@ -209,3 +209,58 @@ FURNITURE_CUES = frozenset({"page_number", "calendar_date", "editor_credit", "pa
 def line_cues(text: str) -> frozenset[str]:
     """The names of the cues found in one line of text."""
     return frozenset(name for name, test in CUES.items() if test(text))
+
+
+# -- The parts of bylines, datelines and credits, for newsseg.bylines (article structure) --------
+
+AGENCY_ALTERNATION = "|".join(sorted(NEWS_AGENCIES, key=len, reverse=True))
+_BYLINE_OPEN = r"[（(〈<【\[]"
+_BYLINE_CLOSE = r"[）)〉>】\]]"
+
+DATELINE_PARTS = re.compile(
+    rf"^{_SP}(?P<according>据)?{_SP}(?P<source>本报|本刊|{AGENCY_ALTERNATION})"
+    rf"(?P<place>[{CJK}·]{{0,12}}?){_SP}(?P<date>{MONTH_DAY}){_SP}(?P<suffix>电|讯)?"
+)
+"""A dateline's parts: 据 / source (本报, 新华社 …) / place / month and day / 电: 本报杭州5月3日电."""
+
+NEWS_FLASH = re.compile(rf"^{_SP}(?P<according>据)?{_SP}(?P<source>本报|本刊|{AGENCY_ALTERNATION}){_SP}(?P<suffix>讯|电)")
+"""A source with no place or date: 本报讯, 本刊讯, 本报电, 新华社电."""
+
+CREDIT_ROLE = re.compile(
+    rf"(?:本报|本刊|{AGENCY_ALTERNATION})?(?:驻[{CJK}]{{1,6}}?)?(?:特约|特派|见习|实习|首席)?"
+    rf"(?:摄影记者|记者|通讯员|评论员)|实习生|摄影[:：]?|作者[:：]?|文[/／]|撰文[:：]?"
+)
+"""A credit's role word: 记者, 本报记者, 新华社记者, 特约通讯员, 摄影, 作者: …"""
+
+CREDIT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("摄影", "photographers"),
+    ("通讯员", "correspondents"),
+    ("评论员", "authors"),
+    ("作者", "authors"),
+    ("撰文", "authors"),
+    ("文", "authors"),
+    ("记者", "reporters"),
+    ("实习生", "reporters"),
+)
+"""Which byline field the names after a role word go to: the first pair whose word the role holds."""
+
+COLLECTIVE_AUTHORS = re.compile(rf"^{_SP}(?:本报|本刊|{AGENCY_ALTERNATION})?(?:特约)?评论员{_SP}$")
+"""A byline that names no person: 本报评论员, 新华社评论员 (the author is the paper's commentator)."""
+
+CREDIT_END = re.compile(rf"^{_SP}(?:摄影报道|报道|采写|整理|撰文|摄影|摄)")
+"""The word that closes a credit: …张浩呈报道, …李四摄."""
+
+PHOTO_CREDIT_END = re.compile(
+    rf"(?:^|(?<=[\s\u3000。！？!?”）)]))(?P<credit>(?P<names>[{CJK}][{CJK}\s\u3000、·]{{0,20}}?){_SP}"
+    rf"(?:摄影报道|摄影|摄|[/／]摄|供图)(?:{_SP}{_BYLINE_OPEN}[^）)〉]{{1,12}}{_BYLINE_CLOSE})?"
+    rf"|{_BYLINE_OPEN}(?:资料图片|人民视觉|影像中国|视觉中国){_BYLINE_CLOSE}){_SP}$"
+)
+"""A photo credit at the end of a caption: …。 新华社记者 萧斌欣摄, 曹怡磊摄（人民视觉）, （资料图片）."""
+
+PERSON_NAME = re.compile(rf"[{CJK}](?:[\s\u3000]{{0,2}}[{CJK}·•・]){{1,9}}")
+"""A person's name: 2 to 10 characters (a two-character name is often spaced out: 杜  勇)."""
+
+AUTHOR_LINE = re.compile(
+    rf"^{_SP}(?:(?P<affiliation>[^\s\u3000].{{1,60}}?)[\s\u3000]+)?(?P<name>[{CJK}](?:[\s\u3000]{{0,2}}[{CJK}]){{1,3}}){_SP}$"
+)
+"""A commentary's author line: 姓名, or 单位 姓名 (省委党校…进修三班 朱剑梁)."""

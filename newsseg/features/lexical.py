@@ -114,6 +114,54 @@ def cohesion_ranks(scores: Sequence[float], continuities: Sequence[str]) -> list
     return ranks
 
 
+BLOCK_WINDOW = 20
+"""Lines compared on each side of a headline block."""
+
+
+def block_cohesion_features(texts: Sequence[str], blocks: Sequence[tuple[int, int]]) -> dict[int, Features]:
+    """Cohesion across each headline block: the text before it against the text after it.
+
+    A subhead sits inside one article, so the body before and after it shares words; a title
+    starts a new article, so they do not.  Comparing across the whole block (headline and
+    byline lines skipped) keeps the headline's own words out of the comparison.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The non-blank lines.
+    blocks : sequence of (start, end)
+        Headline blocks from :func:`newsseg.features.structure.headline_blocks`.
+
+    Returns
+    -------
+    dict
+        For the first line of each block: ``block_cohesion`` (binned similarity) and
+        ``block_cohesion_rank`` (its rank among the page's blocks, lowest first).
+    """
+    bags = [char_bigrams(t) for t in texts]
+    scores = {}
+    for start, end in blocks:
+        before: Counter = Counter()
+        after: Counter = Counter()
+        for bag in bags[max(0, start - BLOCK_WINDOW) : start]:
+            before.update(bag)
+        for bag in bags[end : end + BLOCK_WINDOW]:
+            after.update(bag)
+        scores[start] = cosine(before, after) if before and after else None
+    known = sorted(v for v in scores.values() if v is not None)
+    result: dict[int, Features] = {}
+    for start, score in scores.items():
+        if score is None:
+            result[start] = {"block_cohesion": "edge"}
+            continue
+        rank = bisect.bisect_left(known, score) / len(known)
+        result[start] = {
+            "block_cohesion": bin_value(score, SIMILARITY_EDGES, SIMILARITY_LABELS),
+            "block_cohesion_rank": bin_value(rank, (0.2, 0.4, 0.6, 0.8), ("<.2", "<.4", "<.6", "<.8", ".8+")),
+        }
+    return result
+
+
 def char_bigrams(text: str) -> Counter:
     """Counts of adjacent character pairs of a line's letters."""
     letters = letters_only(text)

@@ -57,7 +57,7 @@ class LineCRF:
         c1: float = DEFAULT_C1,
         c2: float = DEFAULT_C2,
         max_iterations: int = DEFAULT_MAX_ITERATIONS,
-        all_transitions: bool = True,
+        all_transitions: bool = False,
     ) -> None:
         self.c1 = c1
         self.c2 = c2
@@ -122,7 +122,7 @@ class LineCRF:
             c1=params.get("c1", DEFAULT_C1),
             c2=params.get("c2", DEFAULT_C2),
             max_iterations=params.get("max_iterations", DEFAULT_MAX_ITERATIONS),
-            all_transitions=params.get("all_transitions", True),
+            all_transitions=params.get("all_transitions", False),
         )
         crf.model_bytes = data
         crf._open()
