@@ -201,10 +201,7 @@ def layout_features(lines: Sequence[str], content: Sequence[int]) -> list[Featur
         features["position"] = bin_value(
             position / max(total, 1), (0.1, 0.3, 0.5, 0.7, 0.9), ("0", "1", "2", "3", "4", "5")
         )
-        if position < 3:
-            features["page_start"] = str(position)
-        if total - position <= 2:
-            features["page_end"] = str(total - position - 1)
+
         if position:
             before = widths[position - 1]
             features["width_change"] = bin_value(
