@@ -1,4 +1,4 @@
-"""Writing files so that nothing is ever half-written: a temporary file, then a rename."""
+"""Files in and out: reading with one-line errors, and writing so that nothing is ever half-written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,40 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from newsseg.errors import UsageError
+from newsseg.errors import NewssegError, UsageError
+
+
+def read_file_bytes(
+    path: str | Path, error: type[NewssegError], noun: str = "file", max_bytes: int | None = None
+) -> bytes:
+    """Read a whole file, turning the usual failures into one-line errors naming it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    error : NewssegError subclass
+        The kind of error to raise (InputError for pages, ModelFileError for models ...).
+    noun : str
+        What the file should be, for messages: ``no such model file``, ``is a directory, not a
+        model file``.
+    max_bytes : int, optional
+        Refuse larger files before reading them.
+    """
+    name = str(path)
+    file_path = Path(path)
+    try:
+        if file_path.is_dir():
+            raise error(f"is a directory, not a {noun}", name)
+        if max_bytes is not None and (size := file_path.stat().st_size) > max_bytes:
+            raise error(f"the file is {size:,} bytes; at most {max_bytes:,} are accepted", name)
+        return file_path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"no such {noun}", name) from None
+    except PermissionError:
+        raise error("permission denied", name) from None
+    except OSError as os_error:
+        raise error(f"cannot be read ({os_error.strerror or os_error})", name) from None
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsseg.errors import InputError, LabelError
-from newsseg.fileio import write_text_atomic
+from newsseg.fileio import read_file_bytes, write_text_atomic
 from newsseg.page import Page, decode_page_bytes, is_blank
 
 ROLES: tuple[str, ...] = (
@@ -162,14 +162,7 @@ def read_labelled(path: str | Path) -> LabelledPage:
         If the file is missing, empty, binary or undecodable.
     """
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", name) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a labelled page", name) from None
-    except PermissionError:
-        raise InputError("permission denied", name) from None
+    data = read_file_bytes(path, InputError, "labelled page")
     text = decode_page_bytes(data, name)
     return labelled_page_from_text(text, name)
 

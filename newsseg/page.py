@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from newsseg.errors import InputError
+from newsseg.fileio import read_file_bytes
 
 MAX_LINE_CHARS = 20_000
 """Longest line accepted; OCR lines are short, a longer line means the file is not a page."""
@@ -192,20 +193,7 @@ def read_page(path: str | Path, encoding: str | None = None) -> Page:
         name = STDIN_NAME
     else:
         name = str(path)
-        file_path = Path(path)
-        try:
-            if file_path.is_dir():
-                raise InputError("is a directory, not a page file", name)
-            size = file_path.stat().st_size
-            if size > MAX_PAGE_BYTES:
-                raise InputError(f"the file is {size:,} bytes; a page is at most {MAX_PAGE_BYTES:,}", name)
-            data = file_path.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except PermissionError:
-            raise InputError("permission denied", name) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, not a page file", name) from None
+        data = read_file_bytes(path, InputError, max_bytes=MAX_PAGE_BYTES)
     if len(data) > MAX_PAGE_BYTES:
         raise InputError(f"the input is larger than {MAX_PAGE_BYTES:,} bytes", name)
     return page_from_text(decode_page_bytes(data, name, encoding), name)

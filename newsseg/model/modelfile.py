@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 from newsseg.errors import ModelFileError
-from newsseg.fileio import write_bytes_atomic
+from newsseg.fileio import read_file_bytes, write_bytes_atomic
 
 FORMAT_NAME = "newsseg-model"
 FORMAT_VERSION = 1
@@ -117,13 +117,5 @@ def _parse_manifest(raw: bytes, name: str) -> dict:
 
 def load_model_file(path: str | Path) -> tuple[bytes, dict]:
     """Read and check a model file; see :func:`read_model_bytes`."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError("no such model file", name) from None
-    except IsADirectoryError:
-        raise ModelFileError("is a directory, not a model file", name) from None
-    except PermissionError:
-        raise ModelFileError("permission denied", name) from None
-    return read_model_bytes(data, name)
+    data = read_file_bytes(path, ModelFileError, "model file", MAX_MEMBER_BYTES)
+    return read_model_bytes(data, str(path))

@@ -2,48 +2,56 @@
 
 :func:`train` fits a :class:`~newsseg.segmenter.Segmenter`, optionally holding out a share of
 the page groups (twins together) and scoring the model on them first; :func:`evaluate_pages`
-scores any model on labelled pages, separately for each kind of text.
+scores any system that tags lines (the CRF or a baseline, see :mod:`newsseg.baselines`) on
+labelled pages, separately for each kind of text.  Cross-validation and parameter search are
+in :mod:`newsseg.train.cv`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from newsseg.features import FeatureSettings
 from newsseg.labels import LabelledPage
 from newsseg.metrics import Report, evaluate
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, IterationCallback
+from newsseg.page import Page
 from newsseg.segmenter import PageCallback, Segmenter, source_kind
 from newsseg.train.dataset import group_labels, holdout_split
 
 ALL = "all"
 
 
-def predict_content_tags(segmenter: Segmenter, labelled: LabelledPage) -> list[str]:
-    """The segmenter's tags for the non-blank lines of a labelled page."""
-    tags = segmenter.tag(labelled.page)
+class LineTagging(Protocol):
+    """Anything with ``tag(page)`` giving one tag per line: a Segmenter or a baseline."""
+
+    def tag(self, page: Page) -> list[str]: ...
+
+
+def content_tags_of(tags: Sequence[str], labelled: LabelledPage) -> list[str]:
+    """The tags of a labelled page's non-blank lines, picked from one tag per line."""
     return [tags[i] for i in labelled.page.content_indices]
 
 
-def evaluate_pages(
-    segmenter: Segmenter,
-    pages: Sequence[LabelledPage],
-    on_page: PageCallback | None = None,
-    tagger: Callable[[LabelledPage], list[str]] | None = None,
+def predict_content_tags(segmenter: LineTagging, labelled: LabelledPage) -> list[str]:
+    """A system's tags for the non-blank lines of a labelled page."""
+    return content_tags_of(segmenter.tag(labelled.page), labelled)
+
+
+def reports_by_kind(
+    names: Sequence[str], references: Sequence[Sequence[str]], predictions: Sequence[Sequence[str]]
 ) -> dict[str, Report]:
-    """Score a segmenter on labelled pages, per kind of text and over all.
+    """Score pages per kind of text and over all.
 
     Parameters
     ----------
-    segmenter : Segmenter
-        The model to score (ignored when ``tagger`` is given).
-    pages : sequence of LabelledPage
-        Reference pages.
-    on_page : callable, optional
-        Progress callback ``(done, total)``.
-    tagger : callable, optional
-        Another system's tagging function, page → tags of the non-blank lines.
+    names : sequence of str
+        The pages' names (their kind is read from them, see :func:`~newsseg.segmenter.source_kind`).
+    references, predictions : sequence of sequence of str
+        Reference and predicted tags of each page's non-blank lines.
 
     Returns
     -------
@@ -51,18 +59,42 @@ def evaluate_pages(
         ``{kind: Report}`` for each kind present (``epaper``, ``ocr-zoned``, ``ocr-raw``,
         ``real``, ...) and ``"all"``.
     """
-    tag = tagger or (lambda labelled: predict_content_tags(segmenter, labelled))
     pairs_by_kind: dict[str, list] = {}
     names_by_kind: dict[str, list[str]] = {}
+    for name, reference, prediction in zip(names, references, predictions, strict=True):
+        for key in (source_kind(name), ALL):
+            pairs_by_kind.setdefault(key, []).append((reference, prediction))
+            names_by_kind.setdefault(key, []).append(name)
+    return {kind: evaluate(pairs, names_by_kind[kind]) for kind, pairs in pairs_by_kind.items()}
+
+
+def evaluate_pages(
+    tagger: LineTagging,
+    pages: Sequence[LabelledPage],
+    on_page: PageCallback | None = None,
+) -> dict[str, Report]:
+    """Score a system on labelled pages, per kind of text and over all.
+
+    Parameters
+    ----------
+    tagger : Segmenter or Tagger
+        The system to score: anything whose ``tag(page)`` gives one tag per line.
+    pages : sequence of LabelledPage
+        Reference pages.
+    on_page : callable, optional
+        Progress callback ``(done, total)``.
+
+    Returns
+    -------
+    dict
+        ``{kind: Report}`` for each kind present and ``"all"`` (see :func:`reports_by_kind`).
+    """
+    predictions = []
     for done, labelled in enumerate(pages, start=1):
-        kind = source_kind(labelled.name)
-        pair = (labelled.content_tags, tag(labelled))
-        for key in (kind, ALL):
-            pairs_by_kind.setdefault(key, []).append(pair)
-            names_by_kind.setdefault(key, []).append(labelled.name)
+        predictions.append(predict_content_tags(tagger, labelled))
         if on_page is not None:
             on_page(done, len(pages))
-    return {kind: evaluate(pairs, names_by_kind[kind]) for kind, pairs in pairs_by_kind.items()}
+    return reports_by_kind([p.name for p in pages], [p.content_tags for p in pages], predictions)
 
 
 def reports_summary(reports: dict[str, Report]) -> dict[str, dict]:
@@ -71,6 +103,30 @@ def reports_summary(reports: dict[str, Report]) -> dict[str, dict]:
         kind: {k: round(v, 4) if isinstance(v, float) else v for k, v in r.summary().items()}
         for kind, r in reports.items()
     }
+
+
+def shared_groups(train_pages: Sequence[LabelledPage], test_pages: Sequence[LabelledPage]) -> list[str]:
+    """The page groups (twins together) that appear on both sides, sorted: a leak if not empty."""
+    return sorted(set(group_labels(train_pages)) & set(group_labels(test_pages)))
+
+
+def pages_under_training_sources(manifest: dict, pages: Sequence[LabelledPage]) -> list[str]:
+    """Names of the pages that lie in a file or folder a model's manifest says it was trained on.
+
+    Only sources that exist as given (relative to the working folder) can be recognised, so an
+    empty answer does not prove that the model never saw the pages.
+    """
+    sources = []
+    for source in manifest.get("training", {}).get("sources", []):
+        path = Path(source)
+        if path.exists():
+            sources.append(path.resolve())
+    seen = []
+    for labelled in pages:
+        resolved = Path(labelled.name).resolve()
+        if any(resolved == source or source in resolved.parents for source in sources):
+            seen.append(labelled.name)
+    return seen
 
 
 @dataclass

@@ -1,0 +1,385 @@
+"""Error analysis: where a system's article boundaries are wrong, how sure it was, and an HTML view.
+
+:func:`compare_pages` runs a system (the CRF or a baseline, see :mod:`newsseg.baselines`) on
+labelled pages and keeps, per page, the reference and predicted tags and the system's
+probability that each line starts an article.  From these:
+
+* :func:`boundary_errors` lists every wrong boundary (a reference boundary the system missed,
+  or a boundary it invented) with three lines of context on each side, worst first: the most
+  confident mistakes lead;
+* :func:`format_error` renders one error as plain text for a terminal;
+* :func:`html_report` renders one self-contained HTML file showing each page's reference and
+  predicted articles coloured side by side.  Every piece of page text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsseg.baselines import ConfidenceTagger, CRFTagger
+from newsseg.labels import BLANK, OUTSIDE, LabelledPage, is_begin
+from newsseg.metrics import PageScores, Report, evaluate, score_page
+from newsseg.segmenter import PageCallback, Segmenter
+from newsseg.train.trainer import LineTagging, reports_by_kind
+
+CONTEXT_LINES = 3
+"""Non-blank lines shown on each side of a wrong boundary."""
+
+MISSED = "missed"
+SPURIOUS = "spurious"
+
+
+@dataclass
+class PageComparison:
+    """One labelled page with a system's tags.
+
+    Attributes
+    ----------
+    labelled : LabelledPage
+        The reference page.
+    predicted : list of str
+        The system's tag for every line (``""`` for blank lines).
+    starts : list of float or None
+        Per line, the system's probability that an article starts there; None if the system
+        gives no probabilities.
+    scores : PageScores
+        The page's scores.
+    """
+
+    labelled: LabelledPage
+    predicted: list[str]
+    starts: list[float] | None
+    scores: PageScores
+
+    @property
+    def name(self) -> str:
+        return self.labelled.name
+
+
+def compare_page(tagger: LineTagging, labelled: LabelledPage) -> PageComparison:
+    """Tag one labelled page with a system and score it (a Segmenter is used with its marginals)."""
+    if isinstance(tagger, Segmenter):
+        tagger = CRFTagger(tagger)
+    if isinstance(tagger, ConfidenceTagger):
+        predicted, starts = tagger.tag_with_confidence(labelled.page)
+    else:
+        predicted, starts = tagger.tag(labelled.page), None
+    content = labelled.page.content_indices
+    scores = score_page(labelled.content_tags, [predicted[i] for i in content], labelled.name)
+    return PageComparison(labelled, list(predicted), None if starts is None else list(starts), scores)
+
+
+def compare_pages(
+    tagger: LineTagging, pages: Sequence[LabelledPage], on_page: PageCallback | None = None
+) -> list[PageComparison]:
+    """:func:`compare_page` for many pages, in order, with a progress callback ``(done, total)``."""
+    comparisons = []
+    for done, labelled in enumerate(pages, start=1):
+        comparisons.append(compare_page(tagger, labelled))
+        if on_page is not None:
+            on_page(done, len(pages))
+    return comparisons
+
+
+def comparison_reports(comparisons: Sequence[PageComparison]) -> dict[str, Report]:
+    """The scores of compared pages per kind of text and over all, as :func:`~newsseg.train.trainer.reports_by_kind`."""
+    return reports_by_kind(
+        [c.name for c in comparisons],
+        [c.labelled.content_tags for c in comparisons],
+        [[c.predicted[i] for i in c.labelled.page.content_indices] for c in comparisons],
+    )
+
+
+@dataclass(frozen=True)
+class ContextLine:
+    """A line shown around an error: its 1-based number, text, and both tags."""
+
+    number: int
+    text: str
+    reference: str
+    predicted: str
+
+
+@dataclass(frozen=True)
+class BoundaryError:
+    """A wrong boundary.
+
+    Attributes
+    ----------
+    page : str
+        The page's name.
+    line : int
+        1-based line number in the page's file.
+    kind : {"missed", "spurious"}
+        A reference boundary the system did not predict, or a boundary it predicted that the
+        reference lacks.
+    reference, predicted : str
+        The line's two tags.
+    confidence : float or None
+        The system's probability for its own (wrong) decision: P(no start) for a missed
+        boundary, P(start) for a spurious one.  None if the system gives no probabilities.
+    off_by_one : bool
+        Whether the opposite error lies on the next or previous non-blank line, so that the
+        boundary is merely one line off.
+    context : tuple of ContextLine
+        Up to :data:`CONTEXT_LINES` non-blank lines before, the line itself, and as many after.
+    """
+
+    page: str
+    line: int
+    kind: str
+    reference: str
+    predicted: str
+    confidence: float | None
+    off_by_one: bool
+    context: tuple[ContextLine, ...]
+
+
+def page_boundary_errors(comparison: PageComparison, context: int = CONTEXT_LINES) -> list[BoundaryError]:
+    """The wrong boundaries of one page, in line order."""
+    labelled = comparison.labelled
+    content = labelled.page.content_indices
+    wrong = [
+        position
+        for position, index in enumerate(content)
+        if is_begin(labelled.tags[index]) != is_begin(comparison.predicted[index])
+    ]
+    wrong_set = set(wrong)
+    errors = []
+    for position in wrong:
+        index = content[position]
+        missed = is_begin(labelled.tags[index])
+        confidence = None
+        if comparison.starts is not None:
+            start = comparison.starts[index]
+            confidence = 1.0 - start if missed else start
+        neighbours = [
+            p for p in (position - 1, position + 1) if p in wrong_set and is_begin(labelled.tags[content[p]]) != missed
+        ]
+        window = content[max(0, position - context) : position + context + 1]
+        errors.append(
+            BoundaryError(
+                page=labelled.name,
+                line=index + 1,
+                kind=MISSED if missed else SPURIOUS,
+                reference=labelled.tags[index],
+                predicted=comparison.predicted[index],
+                confidence=confidence,
+                off_by_one=bool(neighbours),
+                context=tuple(
+                    ContextLine(i + 1, labelled.page.lines[i], labelled.tags[i], comparison.predicted[i])
+                    for i in window
+                ),
+            )
+        )
+    return errors
+
+
+def boundary_errors(comparisons: Sequence[PageComparison], context: int = CONTEXT_LINES) -> list[BoundaryError]:
+    """Every wrong boundary of the pages, worst first.
+
+    The most confident mistakes come first; errors without a confidence come last, in page
+    and line order.
+    """
+    errors = [error for comparison in comparisons for error in page_boundary_errors(comparison, context)]
+    order = {comparison.name: i for i, comparison in enumerate(comparisons)}
+    return sorted(
+        errors,
+        key=lambda e: (e.confidence is None, -(e.confidence or 0.0), order[e.page], e.line),
+    )
+
+
+def format_error(error: BoundaryError) -> str:
+    """One error as plain text: a header line, then the context with both tags, the line marked ``>``."""
+    what = "missed boundary" if error.kind == MISSED else "spurious boundary"
+    if error.off_by_one:
+        what += " (one line off)"
+    confidence = "no confidence" if error.confidence is None else f"confidence {error.confidence:.2f}"
+    header = (
+        f"{error.page}:{error.line}: {what}: reference {error.reference}, predicted {error.predicted}, {confidence}"
+    )
+    width = max(len(str(line.number)) for line in error.context)
+    rows = [header, f"  {'':{width}}  {'reference':<12} {'predicted':<12} text"]
+    for line in error.context:
+        marker = ">" if line.number == error.line else " "
+        rows.append(f"{marker} {line.number:>{width}}  {line.reference:<12} {line.predicted:<12} {line.text.strip()}")
+    return "\n".join(rows) + "\n"
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+PALETTE: tuple[str, ...] = (
+    "#fde2e4",
+    "#dbeafe",
+    "#dcfce7",
+    "#fef3c7",
+    "#ede9fe",
+    "#cffafe",
+    "#fce7f3",
+    "#e0e7ff",
+    "#ecfccb",
+    "#ffedd5",
+)
+"""Background colours of articles, repeated in turn."""
+
+_STYLE = """
+body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #111; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2.5em; }
+table { border-collapse: collapse; }
+table.index td, table.index th, table.summary td, table.summary th { padding: 2px 10px; text-align: right; }
+table.index td:first-child, table.index th:first-child { text-align: left; }
+table.page td { padding: 1px 8px; vertical-align: top; white-space: pre-wrap; }
+table.page td.n, table.page td.tag, table.page td.p { color: #666; font-family: monospace; font-size: 0.85em; }
+table.page td.text { min-width: 22em; max-width: 34em; }
+table.page td.start { border-top: 3px solid #333; }
+table.page td.outside { color: #888; background: #fff; }
+table.page tr.wrong td.n { background: #dc2626; color: #fff; }
+.legend span { padding: 0 6px; margin-right: 1em; }
+"""
+
+
+def _segment_numbers(tags: Sequence[str]) -> list[int | None]:
+    """For each line, the number of the article segment it belongs to (None for O and blank lines)."""
+    numbers: list[int | None] = []
+    current = -1
+    for tag in tags:
+        if is_begin(tag):
+            current += 1
+        numbers.append(current if tag not in (BLANK, OUTSIDE) and current >= 0 else None)
+    return numbers
+
+
+def _predicted_colours(reference: Sequence[int | None], predicted: Sequence[int | None]) -> dict[int, int]:
+    """A colour for each predicted segment: that of the reference segment it overlaps most."""
+    overlaps: dict[int, dict[int, int]] = {}
+    for ref, hyp in zip(reference, predicted, strict=True):
+        if hyp is not None and ref is not None:
+            overlaps.setdefault(hyp, {}).setdefault(ref, 0)
+            overlaps[hyp][ref] += 1
+    colours = {}
+    spare = len(PALETTE) // 2
+    for hyp in sorted({h for h in predicted if h is not None}):
+        counts = overlaps.get(hyp)
+        colours[hyp] = max(counts, key=lambda ref: (counts[ref], -ref)) if counts else hyp + spare
+    return colours
+
+
+def _cell(text: str, tag: str, colour: int | None, extra: str = "") -> str:
+    classes = ["text"]
+    style = ""
+    if colour is None:
+        classes.append("outside")
+    else:
+        style = f' style="background:{PALETTE[colour % len(PALETTE)]}"'
+    if is_begin(tag):
+        classes.append("start")
+    title = html.escape(tag + extra, quote=True)
+    return f'<td class="{" ".join(classes)}"{style} title="{title}">{html.escape(text)}</td>'
+
+
+def _summary_rows(comparisons: Sequence[PageComparison]) -> str:
+    report = evaluate(
+        [(c.labelled.content_tags, [c.predicted[i] for i in c.labelled.page.content_indices]) for c in comparisons],
+        [c.name for c in comparisons],
+    )
+    summary = report.summary()
+    figures = [
+        ("pages", f"{summary['pages']}"),
+        ("boundaries (reference / predicted)", f"{summary['boundaries']} / {summary['predicted_boundaries']}"),
+        ("boundary P / R / F1", "{:.3f} / {:.3f} / {:.3f}".format(*report.boundary)),
+        ("boundary F1 within ±1 line", f"{summary['boundary_f1_within_1']:.3f}"),
+        ("Pk / WindowDiff", f"{summary['pk']:.3f} / {summary['windowdiff']:.3f}"),
+        ("segment F1", f"{summary['segment_f1']:.3f}"),
+        ("line role accuracy", f"{summary['role_accuracy']:.3f}"),
+        ("pages with every boundary right", f"{summary['page_accuracy']:.3f}"),
+    ]
+    return "".join(f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>" for name, value in figures)
+
+
+def _page_section(anchor: str, comparison: PageComparison, wrong_lines: set[int]) -> str:
+    labelled = comparison.labelled
+    reference_numbers = _segment_numbers(labelled.tags)
+    predicted_numbers = _segment_numbers(comparison.predicted)
+    colours = _predicted_colours(reference_numbers, predicted_numbers)
+    rows = []
+    for index in labelled.page.content_indices:
+        text = labelled.page.lines[index]
+        ref_tag, hyp_tag = labelled.tags[index], comparison.predicted[index]
+        probability = "" if comparison.starts is None else f"{comparison.starts[index]:.2f}"
+        hyp_number = predicted_numbers[index]
+        row_class = ' class="wrong"' if index + 1 in wrong_lines else ""
+        extra = f" · P(start) {probability}" if probability else ""
+        rows.append(
+            f'<tr{row_class}><td class="n">{index + 1}</td>'
+            f'<td class="tag">{html.escape(ref_tag)}</td>'
+            + _cell(text, ref_tag, reference_numbers[index])
+            + _cell(text, hyp_tag, None if hyp_number is None else colours[hyp_number], extra)
+            + f'<td class="tag">{html.escape(hyp_tag)}</td><td class="p">{probability}</td></tr>'
+        )
+    scores = comparison.scores
+    pk = "—" if scores.pk is None else f"{scores.pk:.3f}"
+    return (
+        f'<h2 id="{anchor}">{html.escape(comparison.name)}</h2>\n'
+        f"<p>boundary F1 {scores.boundary_f1:.3f} · Pk {pk} · {scores.ref_boundaries} reference and "
+        f"{scores.hyp_boundaries} predicted boundaries · {len(wrong_lines)} wrong</p>\n"
+        '<table class="page"><tr><th>line</th><th>reference</th><th>reference articles</th>'
+        "<th>predicted articles</th><th>predicted</th><th>P(start)</th></tr>\n" + "\n".join(rows) + "\n</table>\n"
+    )
+
+
+def html_report(comparisons: Sequence[PageComparison], system: str, title: str = "newsseg evaluation") -> str:
+    """One self-contained HTML page: summary, an index of pages, then each page side by side.
+
+    Parameters
+    ----------
+    comparisons : sequence of PageComparison
+        The pages, as :func:`compare_pages` gives them.
+    system : str
+        The system's name, shown in the heading.
+    title : str
+        The document's title.
+
+    Returns
+    -------
+    str
+        HTML5 with inline CSS and no script or external resource.  Pages are shown worst first
+        (lowest boundary F1); each line shows its reference article and its predicted article
+        in colour, a predicted article taking the colour of the reference article it overlaps
+        most; a bold rule marks each article's first line; wrong boundaries have their line
+        number in red.
+    """
+    errors_by_page: dict[str, set[int]] = {}
+    for error in boundary_errors(comparisons, context=0):
+        errors_by_page.setdefault(error.page, set()).add(error.line)
+    ordered = sorted(enumerate(comparisons), key=lambda item: (item[1].scores.boundary_f1, item[0]))
+    index_rows = []
+    sections = []
+    for number, (_, comparison) in enumerate(ordered, start=1):
+        anchor = f"page-{number}"
+        scores = comparison.scores
+        wrong = errors_by_page.get(comparison.name, set())
+        index_rows.append(
+            f'<tr><td><a href="#{anchor}">{html.escape(comparison.name)}</a></td><td>{scores.lines}</td>'
+            f"<td>{scores.ref_boundaries}</td><td>{scores.hyp_boundaries}</td>"
+            f"<td>{scores.boundary_f1:.3f}</td><td>{len(wrong)}</td></tr>"
+        )
+        sections.append(_page_section(anchor, comparison, wrong))
+    legend = "".join(
+        f'<span style="background:{colour}">article {i + 1}</span>' for i, colour in enumerate(PALETTE[:4])
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n"
+        f"<h1>{html.escape(title)}: {html.escape(system)}</h1>\n"
+        f'<table class="summary">{_summary_rows(comparisons)}</table>\n'
+        f'<p class="legend">{legend}… a colour per article; grey text: outside any article (O).</p>\n'
+        '<table class="index"><tr><th>page</th><th>lines</th><th>reference boundaries</th>'
+        "<th>predicted boundaries</th><th>boundary F1</th><th>wrong boundaries</th></tr>\n"
+        + "\n".join(index_rows)
+        + "\n</table>\n"
+        + "".join(sections)
+        + "</body></html>\n"
+    )
