@@ -1,20 +1,40 @@
-"""Articles: what a page's tags mean to a reader — spans, roles, title — and the page result.
+"""Articles: what a page's tags mean to a reader — spans, roles, parts — and the page result.
 
 :func:`build_articles` turns decoded segments into :class:`Article` records: the 1-based
-first and last line of each article in the input file, every line with its role, and the
-title text.  A :class:`PageResult` holds a page's articles, its tags, and the lines that belong
-to no article (page furniture).
+first and last line of each article in the input file, every line with its role, the model's
+confidence that the article starts there and whether that is low enough to review.  Each
+article's parts — kicker, title, subtitle, column label, parsed byline, paragraphs with
+subheads, captions, left-out noise — are read from its lines on first use
+(:func:`newsseg.structure.read_structure`).  A :class:`PageResult` holds a page's articles, its
+tags, the lines that belong to no article (page furniture) and the model's probabilities.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from newsseg.features.layout import char_class
+from newsseg.bylines import Byline
+from newsseg.joining import join_lines
 from newsseg.labels import OUTSIDE
 from newsseg.model.decode import Segment, decode_segments
 from newsseg.page import Page
+from newsseg.paragraphs import Paragraph
+from newsseg.structure import ArticleStructure, Caption, Passage, read_structure
+
+__all__ = [
+    "DEFAULT_REVIEW_THRESHOLD",
+    "Article",
+    "ArticleLine",
+    "PageResult",
+    "build_articles",
+    "join_lines",
+]
+
+DEFAULT_REVIEW_THRESHOLD = 0.8
+"""An article whose start the model is less sure of than this is flagged for review."""
 
 
 @dataclass(frozen=True)
@@ -27,23 +47,6 @@ class ArticleLine:
 
     def to_dict(self) -> dict:
         return {"n": self.number, "text": self.text, "role": self.role}
-
-
-def join_lines(texts: Sequence[str]) -> str:
-    """Join the lines of one text block as printed: no space between Chinese characters.
-
-    A space is kept where both sides are Latin letters or digits (a word broken at the line end
-    keeps no hyphen handling; OCR rarely prints one); spaces inside a line are kept.
-    """
-    joined = ""
-    for text in texts:
-        piece = text.strip()
-        if not piece:
-            continue
-        if joined and char_class(joined[-1]) in ("latin", "digit") and char_class(piece[0]) in ("latin", "digit"):
-            joined += " "
-        joined += piece
-    return joined
 
 
 @dataclass
@@ -60,6 +63,11 @@ class Article:
         The article's lines with their roles (blank and page-furniture lines left out).
     confidence : float or None
         The model's marginal probability that the article starts at ``start_line``.
+    review : bool
+        Whether ``confidence`` is below the review threshold (see :meth:`PageResult.flag_for_review`).
+
+    The article's parts (``kicker``, ``title``, ``subtitle``, ``column``, ``byline``,
+    ``paragraphs``, ``subheads``, ``captions``, ``noise``) are read from ``lines`` when first asked for.
     """
 
     index: int
@@ -67,32 +75,91 @@ class Article:
     end_line: int
     lines: list[ArticleLine]
     confidence: float | None = None
+    review: bool = False
+
+    @cached_property
+    def structure(self) -> ArticleStructure:
+        """The article's parts, read from its lines (once)."""
+        return read_structure([(line.number, line.text, line.role) for line in self.lines])
 
     def text_of(self, role: str) -> str:
-        """The joined text of the lines with one role."""
+        """The joined text of the lines with one role, as printed."""
         return join_lines([line.text for line in self.lines if line.role == role])
 
     @property
     def title(self) -> str:
-        """The headline text (title lines joined), or ``""`` if no line is a title."""
-        return self.text_of("title")
+        """The headline (title lines joined, letter-spacing closed up), or ``""`` if no line is a title."""
+        return self.structure.title
+
+    @property
+    def kicker(self) -> str:
+        """The line(s) above the headline (引题), or ``""``."""
+        return self.structure.kicker
+
+    @property
+    def subtitle(self) -> str:
+        """The line(s) below the headline (副题), or ``""``."""
+        return self.structure.subtitle
+
+    @property
+    def column(self) -> str:
+        """The column (栏目) label, or ``""``."""
+        return self.structure.column
+
+    @property
+    def byline(self) -> Byline | None:
+        """The parsed byline, or None when the article has none."""
+        return self.structure.byline
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The body as paragraphs in reading order, subheads in place (role ``subhead``)."""
+        return list(self.structure.paragraphs)
+
+    @property
+    def subheads(self) -> list[Paragraph]:
+        """The subheads among the paragraphs."""
+        return [p for p in self.structure.paragraphs if p.role == "subhead"]
+
+    @property
+    def captions(self) -> list[Caption]:
+        """Photo captions with their credits."""
+        return list(self.structure.captions)
+
+    @property
+    def noise(self) -> list[Passage]:
+        """Text left out of the paragraphs: lines labelled noise and OCR-duplicated passages."""
+        return list(self.structure.noise)
+
+    @property
+    def body_text(self) -> str:
+        """The paragraphs' text, one paragraph per line."""
+        return "\n".join(p.text for p in self.structure.paragraphs)
 
     @property
     def roles(self) -> list[str]:
         return [line.role for line in self.lines]
 
     def to_dict(self, page_name: str) -> dict:
-        """The article as a JSON-ready record (the ``jsonl`` output contract)."""
-        record = {
+        """The article as a JSON-ready record (the ``jsonl`` output contract, plus its parts)."""
+        parts = self.structure
+        return {
             "page": page_name,
             "index": self.index,
             "start_line": self.start_line,
             "end_line": self.end_line,
-            "title": self.title,
+            "title": parts.title,
             "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "review": self.review,
+            "kicker": parts.kicker,
+            "subtitle": parts.subtitle,
+            "column": parts.column,
+            "byline": None if parts.byline is None else parts.byline.to_dict(),
+            "paragraphs": [p.to_dict() for p in parts.paragraphs],
+            "captions": [c.to_dict() for c in parts.captions],
+            "noise": [n.to_dict() for n in parts.noise],
             "lines": [line.to_dict() for line in self.lines],
         }
-        return record
 
 
 @dataclass
@@ -111,6 +178,8 @@ class PageResult:
         Lines that belong to no article (role ``O``).
     probability : float or None
         The model's probability of the whole tag sequence (low means unsure).
+    start_probabilities : list of float or None
+        Per input line, the model's probability that an article starts there (0 on blank lines).
     """
 
     page: Page
@@ -118,6 +187,42 @@ class PageResult:
     articles: list[Article]
     outside: list[ArticleLine] = field(default_factory=list)
     probability: float | None = None
+    start_probabilities: list[float] | None = None
+
+    @property
+    def mean_log_probability(self) -> float | None:
+        """The sequence's log-probability per tagged line: how sure the model is, whatever the page's length.
+
+        ``-inf`` when the probability underflowed to 0; None without a model's probability.
+        """
+        if self.probability is None:
+            return None
+        if self.probability <= 0:
+            return -math.inf
+        return math.log(self.probability) / max(1, len(self.page.content_indices))
+
+    def flag_for_review(self, threshold: float = DEFAULT_REVIEW_THRESHOLD) -> PageResult:
+        """Set each article's ``review`` flag: its start confidence is below ``threshold``."""
+        for article in self.articles:
+            article.review = article.confidence is not None and article.confidence < threshold
+        return self
+
+    def uncertain_lines(self, threshold: float = DEFAULT_REVIEW_THRESHOLD) -> list[int]:
+        """1-based lines whose start-or-not decision the model is less sure of than ``threshold``.
+
+        A line that starts an article is uncertain when its start probability is below the
+        threshold; any other line when its start probability is above ``1 - threshold``.
+        """
+        if self.start_probabilities is None:
+            return []
+        starts = {article.start_line for article in self.articles}
+        uncertain = []
+        for index in self.page.content_indices:
+            probability = self.start_probabilities[index]
+            sure = probability if index + 1 in starts else 1.0 - probability
+            if sure < threshold:
+                uncertain.append(index + 1)
+        return uncertain
 
     def to_dict(self) -> dict:
         return {
@@ -139,6 +244,7 @@ def build_articles(
     tags: Sequence[str],
     start_confidences: Sequence[float] | None = None,
     probability: float | None = None,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
 ) -> PageResult:
     """Turn one tag per line into a :class:`PageResult`.
 
@@ -152,6 +258,13 @@ def build_articles(
         Per line, the probability that an article starts there (used for ``confidence``).
     probability : float, optional
         The probability of the whole tag sequence.
+    review_threshold : float
+        Articles whose start confidence is below this are flagged ``review``.
+
+    Returns
+    -------
+    PageResult
+        The articles in page order, the lines outside any article, and the probabilities.
     """
     segments = decode_segments(tags)
     articles = [
@@ -164,4 +277,6 @@ def build_articles(
         for index, segment in enumerate(segments)
     ]
     outside = [ArticleLine(i + 1, page.lines[i], OUTSIDE) for i, tag in enumerate(tags) if tag == OUTSIDE]
-    return PageResult(page, list(tags), articles, outside, probability)
+    starts = None if start_confidences is None else [float(p) for p in start_confidences]
+    result = PageResult(page, list(tags), articles, outside, probability, starts)
+    return result.flag_for_review(review_threshold)

@@ -1,23 +1,31 @@
-"""Writers: a page result as jsonl, json, tsv (the labelled-page format) or plain text.
+"""Writers: a page result as jsonl, json, tsv (the labelled-page format), plain text or Markdown.
 
 Each writer takes :class:`~newsseg.articles.PageResult` objects and returns text; the CLI
 decides where the text goes.  The ``jsonl`` records are a contract other tools rely on: one
 JSON object per article with ``page``, ``index``, ``start_line``, ``end_line`` (1-based,
-inclusive, line numbers of the input file), ``title`` and ``lines`` (``n``, ``text``, ``role``).
+inclusive, line numbers of the input file), ``title``, ``confidence`` and ``lines`` (``n``,
+``text``, ``role``), plus the article's parts: ``review``, ``kicker``, ``subtitle``, ``column``,
+``byline``, ``paragraphs``, ``captions`` and ``noise``.
+
+``text`` and ``markdown`` are for reading: each article title first, then its other headline
+parts and byline, then the paragraphs; captions after the body; noise is left out.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 
-from newsseg.articles import PageResult, join_lines
+from newsseg.articles import Article, PageResult
 from newsseg.labels import LabelledPage, labelled_text
 
-FORMATS: tuple[str, ...] = ("jsonl", "json", "tsv", "text")
+FORMATS: tuple[str, ...] = ("jsonl", "json", "tsv", "text", "markdown")
 """Output formats of ``newsseg predict``."""
 
-EXTENSIONS = {"jsonl": ".jsonl", "json": ".json", "tsv": ".tsv", "text": ".txt"}
+EXTENSIONS = {"jsonl": ".jsonl", "json": ".json", "tsv": ".tsv", "text": ".txt", "markdown": ".md"}
+
+UNTITLED = "(untitled)"
 
 
 def to_jsonl(result: PageResult) -> str:
@@ -37,20 +45,91 @@ def to_tsv(result: PageResult) -> str:
     return labelled_text(LabelledPage(result.page, tuple(result.tags)))
 
 
+def _where(result: PageResult, article: Article) -> str:
+    where = f"{result.page.name}, article {article.index + 1}, lines {article.start_line}-{article.end_line}"
+    if article.confidence is not None:
+        where += f", start confidence {article.confidence:.2f}"
+    return where + (", to review" if article.review else "")
+
+
+def _caption_text(caption_text: str, credit: str | None) -> str:
+    return " ".join(part for part in (caption_text, credit) if part)
+
+
+def article_text(result: PageResult, article: Article) -> str:
+    """One article as plain text: title, headline parts and byline, then one paragraph per line."""
+    head = [f"# {_where(result, article)}", article.title or UNTITLED]
+    head += [f"{label}: {value}" for label, value in _labelled_parts(article) if value]
+    body = []
+    for paragraph in article.paragraphs:
+        body.append(f"\n{paragraph.text}\n" if paragraph.role == "subhead" else paragraph.text)
+    captions = [f"[caption] {_caption_text(c.text, c.credit)}" for c in article.captions]
+    blocks = ["\n".join(head), "\n".join(body).strip("\n"), "\n".join(captions)]
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _labelled_parts(article: Article) -> list[tuple[str, str]]:
+    return [
+        ("kicker", article.kicker),
+        ("subtitle", article.subtitle),
+        ("column", article.column),
+        ("byline", article.byline.text if article.byline else ""),
+    ]
+
+
 def to_text(result: PageResult) -> str:
-    """Articles as plain text: a header line with the line span, the title, then the rest."""
-    blocks = []
-    for article in result.articles:
-        header = f"# {result.page.name} — article {article.index + 1} (lines {article.start_line}-{article.end_line})"
-        parts = [header]
-        if article.title:
-            parts.append(article.title)
-        other = [line.text for line in article.lines if line.role != "title"]
-        if other:
-            parts.append(join_lines(other))
-        blocks.append("\n".join(parts) + "\n")
-    return "\n".join(blocks)
+    """Articles as plain text, title first, each followed by a blank line."""
+    return "".join(article_text(result, article) + "\n" for article in result.articles)
 
 
-PAGE_WRITERS: dict[str, Callable[[PageResult], str]] = {"jsonl": to_jsonl, "tsv": to_tsv, "text": to_text}
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MARKDOWN_MARKER = re.compile(r"^(\s*)([#+\-=>])")
+_MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text with Markdown's active characters escaped, so it shows as it is.
+
+    Emphasis, code, link, HTML and table characters anywhere, ``&`` as an entity, and a
+    heading, list or rule marker at the start.
+    """
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", text.replace("&", "&amp;"))
+    escaped = _MARKDOWN_MARKER.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _MARKDOWN_NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def article_markdown(result: PageResult, article: Article) -> str:
+    """One article as Markdown: ``##`` title, the other headline parts, byline, paragraphs, captions."""
+    parts = [
+        f"<!-- {_where(result, article).replace('--', '—')} -->",
+        f"## {markdown_escape(article.title or UNTITLED)}",
+    ]
+    if article.kicker:
+        parts.append(f"*{markdown_escape(article.kicker)}*")
+    if article.subtitle:
+        parts.append(f"**{markdown_escape(article.subtitle)}**")
+    if article.column:
+        parts.append(f"Column: {markdown_escape(article.column)}")
+    if article.byline is not None:
+        parts.append(f"*{markdown_escape(article.byline.text)}*")
+    for paragraph in article.paragraphs:
+        text = markdown_escape(paragraph.text)
+        parts.append(f"### {text}" if paragraph.role == "subhead" else text)
+    for caption in article.captions:
+        parts.append(f"> {markdown_escape(_caption_text(caption.text, caption.credit))}")
+    return "\n\n".join(parts) + "\n"
+
+
+def to_markdown(result: PageResult) -> str:
+    """A page as Markdown: a ``#`` heading with the page's name, then each article."""
+    articles = "".join(article_markdown(result, article) + "\n" for article in result.articles)
+    return f"# {markdown_escape(result.page.name)}\n\n" + articles
+
+
+PAGE_WRITERS: dict[str, Callable[[PageResult], str]] = {
+    "jsonl": to_jsonl,
+    "tsv": to_tsv,
+    "text": to_text,
+    "markdown": to_markdown,
+}
 """Writers that render one page at a time (``json`` needs all pages together)."""

@@ -223,7 +223,9 @@ DATELINE_PARTS = re.compile(
 )
 """A dateline's parts: 据 / source (本报, 新华社 …) / place / month and day / 电: 本报杭州5月3日电."""
 
-NEWS_FLASH = re.compile(rf"^{_SP}(?P<according>据)?{_SP}(?P<source>本报|本刊|{AGENCY_ALTERNATION}){_SP}(?P<suffix>讯|电)")
+NEWS_FLASH = re.compile(
+    rf"^{_SP}(?P<according>据)?{_SP}(?P<source>本报|本刊|{AGENCY_ALTERNATION}){_SP}(?P<suffix>讯|电)"
+)
 """A source with no place or date: 本报讯, 本刊讯, 本报电, 新华社电."""
 
 CREDIT_ROLE = re.compile(
@@ -247,8 +249,8 @@ CREDIT_FIELDS: tuple[tuple[str, str], ...] = (
 COLLECTIVE_AUTHORS = re.compile(rf"^{_SP}(?:本报|本刊|{AGENCY_ALTERNATION})?(?:特约)?评论员{_SP}$")
 """A byline that names no person: 本报评论员, 新华社评论员 (the author is the paper's commentator)."""
 
-CREDIT_END = re.compile(rf"^{_SP}(?:摄影报道|报道|采写|整理|撰文|摄影|摄)")
-"""The word that closes a credit: …张浩呈报道, …李四摄."""
+CREDIT_END = re.compile(rf"{_SP}(?:摄影报道|报道|采写|整理|撰文|摄影|摄)")
+"""The word that closes a credit: …张浩呈报道, …李四摄 (use with ``match(text, position)``)."""
 
 PHOTO_CREDIT_END = re.compile(
     rf"(?:^|(?<=[\s\u3000。！？!?”）)]))(?P<credit>(?P<names>[{CJK}][{CJK}\s\u3000、·]{{0,20}}?){_SP}"
