@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA := data/pages/epaper data/pages/ocr-zoned data/pages/ocr-raw
 MODEL := newsseg/model/default.nsm
 
-.PHONY: help install demo test lint train bench clean
+.PHONY: help install demo test lint train bench clean chromium
 
 help:
 	@echo "make demo   - install, then segment the real sample page with the bundled model"
@@ -28,8 +28,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/newsseg predict data/samples/zjgrrb-page.txt --format text
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# The review report is tested in a real headless browser: Debian's chromium, installed when missing.
+# Needs root or sudo, as any Debian package install does.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }; \
+	}
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsseg tests bench
