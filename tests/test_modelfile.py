@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -11,6 +14,8 @@ import pytest
 from newsseg.errors import ModelFileError
 from newsseg.model.modelfile import CRF_NAME, FORMAT_VERSION, MANIFEST_NAME, load_model_file
 from newsseg.segmenter import Segmenter
+
+from .conftest import PAGES
 
 
 def _rewrite(source, target, manifest_change=None, crf_change=None, drop=None):
@@ -52,6 +57,29 @@ def test_training_is_deterministic(small_training_set):
     first = Segmenter(max_iterations=15).fit(pages).to_bytes()
     second = Segmenter(max_iterations=15).fit(pages).to_bytes()
     assert first == second
+
+
+def test_training_does_not_depend_on_the_hash_seed(tmp_path):
+    """A fresh process gets a fresh string-hash seed; set order must not reach the model's bytes."""
+    pages = [PAGES / "ocr-raw" / f"rmrb-ocr-00{n}.tsv" for n in (1, 2, 3)]
+    digests = []
+    for hash_seed in ("1", "2"):
+        model = tmp_path / f"model-{hash_seed}.nsm"
+        command = [
+            sys.executable,
+            "-m",
+            "newsseg",
+            "train",
+            *map(str, pages),
+            "--max-iterations",
+            "10",
+            "-o",
+            str(model),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        digests.append(Segmenter.load(model).manifest["crf_sha256"])
+    assert digests[0] == digests[1]
 
 
 def test_missing_empty_and_foreign_files(tmp_path):

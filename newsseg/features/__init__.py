@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 
 from newsseg.features.context import CUE_PREFIX, add_context
-from newsseg.features.cues import BYLINE_CUES, line_cues
+from newsseg.features.cues import BYLINE_CUES, CUES, line_cues
 from newsseg.features.layout import Features, layout_features
 from newsseg.features.lexical import block_cohesion_features, lexical_features
 from newsseg.features.structure import headline_blocks, structure_features
 from newsseg.page import Page
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 """Bumped whenever a feature changes meaning; a model records the version it was trained with."""
 
 
@@ -62,7 +62,9 @@ class FeatureSettings:
 def cue_features(text: str) -> Features:
     """``cue:NAME`` flags for each newspaper convention found in the line."""
     cues = line_cues(text)
-    features: Features = {CUE_PREFIX + name: 1.0 for name in cues}
+    # In CUES order, not set order: the order of a line's features decides CRFsuite's attribute
+    # numbering, and with it the trained model's bytes.
+    features: Features = {CUE_PREFIX + name: 1.0 for name in CUES if name in cues}
     if cues & BYLINE_CUES:
         features[CUE_PREFIX + "any_byline"] = 1.0
     return features

@@ -86,18 +86,20 @@ def cosine(a: Counter, b: Counter) -> float:
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
+def bags_around(bags: Sequence[Counter], start: int, end: int, window: int) -> tuple[Counter, Counter]:
+    """The pooled bags of the ``window`` lines before ``start`` and of the ``window`` lines from ``end``."""
+    before: Counter = Counter()
+    after: Counter = Counter()
+    for bag in bags[max(0, start - window) : start]:
+        before.update(bag)
+    for bag in bags[end : end + window]:
+        after.update(bag)
+    return before, after
+
+
 def cohesion_scores(bags: Sequence[Counter], window: int) -> list[float]:
     """For each line i, the similarity of lines [i-window, i) to lines [i, i+window)."""
-    scores = []
-    for i in range(len(bags)):
-        before: Counter = Counter()
-        after: Counter = Counter()
-        for bag in bags[max(0, i - window) : i]:
-            before.update(bag)
-        for bag in bags[i : i + window]:
-            after.update(bag)
-        scores.append(cosine(before, after))
-    return scores
+    return [cosine(*bags_around(bags, i, i, window)) for i in range(len(bags))]
 
 
 def cohesion_ranks(scores: Sequence[float], continuities: Sequence[str]) -> list[float | None]:
@@ -141,12 +143,7 @@ def block_cohesion_features(texts: Sequence[str], blocks: Sequence[tuple[int, in
     bags = [char_bigrams(t) for t in texts]
     scores = {}
     for start, end in blocks:
-        before: Counter = Counter()
-        after: Counter = Counter()
-        for bag in bags[max(0, start - BLOCK_WINDOW) : start]:
-            before.update(bag)
-        for bag in bags[end : end + BLOCK_WINDOW]:
-            after.update(bag)
+        before, after = bags_around(bags, start, end, BLOCK_WINDOW)
         scores[start] = cosine(before, after) if before and after else None
     known = sorted(v for v in scores.values() if v is not None)
     result: dict[int, Features] = {}

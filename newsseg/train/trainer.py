@@ -116,8 +116,9 @@ def pages_under_training_sources(manifest: dict, pages: Sequence[LabelledPage]) 
     Only sources that exist as given (relative to the working folder) can be recognised, so an
     empty answer does not prove that the model never saw the pages.
     """
+    training = manifest.get("training", {})
     sources = []
-    for source in manifest.get("training", {}).get("sources", []):
+    for source in [*training.get("sources", []), *training.get("train_only", [])]:
         path = Path(source)
         if path.exists():
             sources.append(path.resolve())
@@ -153,6 +154,7 @@ def train(
     on_stage: Callable[[str], None] | None = None,
     data_summary: dict | None = None,
     n_jobs: int = 1,
+    extra_pages: Sequence[LabelledPage] = (),
 ) -> TrainingResult:
     """Train a segmenter, optionally scoring it first on held-out page groups.
 
@@ -175,6 +177,9 @@ def train(
         Description of the training data, stored in the manifest.
     n_jobs : int
         Processes computing features; the model does not depend on it.
+    extra_pages : sequence of LabelledPage
+        Pages always trained on and never held out or scored (synthetic pages, for instance),
+        so the held-out split of ``pages`` does not depend on them.
 
     Returns
     -------
@@ -188,11 +193,11 @@ def train(
 
     if holdout is None:
         stage("training")
-        segmenter = new_segmenter().fit(pages, on_page, on_iteration, summary, n_jobs)
-        return TrainingResult(segmenter, None, len(pages), 0)
+        segmenter = new_segmenter().fit([*pages, *extra_pages], on_page, on_iteration, summary, n_jobs)
+        return TrainingResult(segmenter, None, len(pages) + len(extra_pages), 0)
 
     train_idx, test_idx = holdout_split(group_labels(pages), holdout, seed)
-    train_pages = [pages[i] for i in train_idx]
+    train_pages = [pages[i] for i in train_idx] + list(extra_pages)
     test_pages = [pages[i] for i in test_idx]
     stage(f"training on {len(train_pages)} pages, holding out {len(test_pages)}")
     segmenter = new_segmenter().fit(train_pages, on_page, on_iteration, summary, n_jobs)
@@ -207,8 +212,8 @@ def train(
         "scores": reports_summary(heldout),
     }
     if refit:
-        stage(f"refitting on all {len(pages)} pages")
-        segmenter = new_segmenter().fit(pages, on_page, on_iteration, summary, n_jobs)
+        stage(f"refitting on all {len(pages) + len(extra_pages)} pages")
+        segmenter = new_segmenter().fit([*pages, *extra_pages], on_page, on_iteration, summary, n_jobs)
         heldout_record["refit_on_all"] = True
     segmenter.manifest["heldout"] = heldout_record
     return TrainingResult(segmenter, heldout, len(train_pages), len(test_pages))
