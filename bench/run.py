@@ -5,7 +5,8 @@ One run on this machine prints, and writes to ``bench/RESULTS.md``:
 1. **Quality on held-out pages.**  The labelled pages of ``data/pages`` are split once, whole page
    groups at a time (a page and its twins on one side; fraction 0.25, seed 0, the split of
    ``tests/test_quality.py``).  A CRF with the bundled model's settings and the line-classifier
-   baseline are trained on the training side; they, the rules baseline and the bundled model
+   baseline are trained on the training side, and a second CRF on the training side plus the 500
+   synthetic pages ``make train`` adds (``newsseg synth``, seed 0); they, the rules baseline and the bundled model
    are scored on the held-out pages (e-paper, zoned and raw-order OCR separately) and on the real
    page ``data/pages/real/zjgrrb-page.tsv``, which nothing is trained on.  The bundled model was
    trained on all labelled pages, so it is scored only on pages its manifest shows it never saw.
@@ -51,13 +52,19 @@ from newsseg.labels import LabelledPage, labelled_text
 from newsseg.metrics import HEADLINE_FIGURES, Report
 from newsseg.page import Page
 from newsseg.segmenter import Segmenter
+from newsseg.train.corpus import read_corpus
 from newsseg.train.cv import cross_validate
 from newsseg.train.dataset import group_labels, holdout_split, read_labelled_pages
+from newsseg.train.synth import Synthesiser
 from newsseg.train.trainer import ALL, evaluate_pages, pages_under_training_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "data" / "pages"
 LABELLED_DIRS = [PAGES / "epaper", PAGES / "ocr-zoned", PAGES / "ocr-raw"]
+CORPUS = ROOT / "data" / "corpus" / "rmrb-subset.jsonl.gz"
+SYNTHETIC_PAGES = 500
+"""Synthetic pages added to the split's training pages, as `make train` adds them to the bundled model's."""
+RECIPE = "crf (split + 500 synthetic)"
 REAL_DIR = PAGES / "real"
 HOLDOUT_FRACTION = 0.25
 SEED = 0
@@ -185,6 +192,11 @@ def run_quality(jobs: int) -> QualityResult:
     started = time.perf_counter()
     split_crf = Segmenter(settings, **params).fit(train_pages, n_jobs=jobs)
     seconds["crf (trained on the split)"] = time.perf_counter() - started
+    log(f"training a CRF on {len(train_pages)} pages + {SYNTHETIC_PAGES} synthetic pages (the bundled recipe)")
+    started = time.perf_counter()
+    synthetic = [page.labelled for page in Synthesiser(read_corpus([CORPUS]), seed=SEED).pages(SYNTHETIC_PAGES)]
+    recipe_crf = Segmenter(settings, **params).fit(train_pages + synthetic, n_jobs=jobs)
+    seconds[RECIPE] = time.perf_counter() - started
     log(f"training the line-classifier on {len(train_pages)} pages")
     started = time.perf_counter()
     line_classifier = LineClassifier(settings).fit(train_pages)
@@ -194,6 +206,7 @@ def run_quality(jobs: int) -> QualityResult:
     systems = {
         "crf (bundled model)": CRFTagger(bundled),
         "crf (trained on the split)": CRFTagger(split_crf),
+        RECIPE: CRFTagger(recipe_crf),
         "rules": RulesTagger(),
         "line-classifier": line_classifier,
     }

@@ -7,6 +7,9 @@ The public API::
     result = seg.predict(read_page("page.txt"))
     for article in result.articles:
         print(article.start_line, article.end_line, article.title)
+        print(article.byline.reporters if article.byline else None)
+        for paragraph in article.paragraphs:
+            print(paragraph.text)
 """
 
 from __future__ import annotations
@@ -14,18 +17,22 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from newsseg.articles import Article, ArticleLine, PageResult
+from newsseg.bylines import Byline
 from newsseg.errors import NewssegError
 from newsseg.labels import LabelledPage, read_labelled, write_labelled
 from newsseg.page import Page, read_page
+from newsseg.paragraphs import Paragraph
 from newsseg.segmenter import Segmenter
 
 __all__ = [
     "Article",
     "ArticleLine",
+    "Byline",
     "LabelledPage",
     "NewssegError",
     "Page",
     "PageResult",
+    "Paragraph",
     "Segmenter",
     "__version__",
     "read_labelled",

@@ -148,6 +148,14 @@ def train_command(
     refit: Annotated[
         bool, typer.Option(help="With --holdout: after scoring, train the saved model on all pages.")
     ] = False,
+    train_only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--train-only",
+            help="More labelled pages (e.g. synthetic ones from `newsseg synth`) that are always trained on, "
+            "never held out or scored; repeatable.",
+        ),
+    ] = None,
     cv: Annotated[
         int | None,
         typer.Option(
@@ -187,7 +195,10 @@ def train_command(
             raise UsageError("--cv and --holdout do not go together: choose one way to score the model")
         if output is None and cv is None:
             raise UsageError("--output/-o is required (only --cv can run without it)")
+        if train_only and cv is not None:
+            raise UsageError("--train-only does not go with --cv: cross-validation folds are made of DATA alone")
         pages = read_labelled_pages(data)
+        extra_pages = read_labelled_pages(train_only) if train_only else []
         settings = FeatureSettings(window=window, words=words)
         cv_result = None
         if cv is not None:
@@ -238,8 +249,9 @@ def train_command(
                 on_page=on_page,
                 on_iteration=on_iteration,
                 on_stage=on_stage,
-                data_summary={"sources": [str(d) for d in data]},
+                data_summary={"sources": [str(d) for d in data], "train_only": [str(d) for d in train_only or []]},
                 n_jobs=jobs,
+                extra_pages=extra_pages,
             )
         if cv_result is not None:
             result.segmenter.manifest["cv"] = {"group_by": group_by.value, "seed": seed, **cv_result.to_dict()}

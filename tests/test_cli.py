@@ -50,6 +50,23 @@ def test_train_with_holdout_prints_scores_and_writes_the_model(tmp_path):
     assert info["crf"]["max_iterations"] == 20
 
 
+def test_train_only_pages_are_trained_on_but_never_held_out(tmp_path):
+    data = [PAGES / "epaper" / f"rmrb-ocr-00{n}-clean.tsv" for n in range(1, 7)]
+    extra = [PAGES / "ocr-raw" / f"rmrb-ocr-01{n}.tsv" for n in range(0, 3)]
+    model = tmp_path / "m.nsm"
+    args = ["--holdout", "0.34", "--max-iterations", "5", "--json"]
+    result = invoke(
+        "train", *data, "--train-only", extra[0], "--train-only", extra[1], "--train-only", extra[2], *args, "-o", model
+    )
+    assert result.exit_code == 0, result.stderr
+    assert set(json.loads(result.stdout)) == {"all", "epaper"}
+    info = json.loads(invoke("info", model).stdout)
+    assert info["heldout"]["test_pages"] == 2 and info["training"]["pages"] == 4 + 3
+    assert all("clean" in name for name in info["heldout"]["test_names"])
+    refused = invoke("train", *data, "--train-only", extra[0], "--cv", "2", "-o", model)
+    assert refused.exit_code == 1 and "--train-only does not go with --cv" in refused.stderr
+
+
 def test_train_accepts_directories_and_globs(tmp_path):
     model = tmp_path / "m.nsm"
     pattern = str(PAGES / "ocr-raw" / "rmrb-ocr-00[12].tsv")
