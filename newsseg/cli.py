@@ -156,6 +156,14 @@ def train_command(
             "never held out or scored; repeatable.",
         ),
     ] = None,
+    test: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--test",
+            help="Labelled pages never trained on: score the model on them, print the table and keep the "
+            "scores in the model; repeatable. Not with --holdout or --cv.",
+        ),
+    ] = None,
     cv: Annotated[
         int | None,
         typer.Option(
@@ -195,10 +203,13 @@ def train_command(
             raise UsageError("--cv and --holdout do not go together: choose one way to score the model")
         if output is None and cv is None:
             raise UsageError("--output/-o is required (only --cv can run without it)")
+        if test and (cv is not None or holdout is not None):
+            raise UsageError("--test does not go with --holdout or --cv: choose one way to score the model")
         if train_only and cv is not None:
             raise UsageError("--train-only does not go with --cv: cross-validation folds are made of DATA alone")
         pages = read_labelled_pages(data)
         extra_pages = read_labelled_pages(train_only) if train_only else []
+        test_pages = read_labelled_pages(test) if test else []
         settings = FeatureSettings(window=window, words=words)
         cv_result = None
         if cv is not None:
@@ -252,6 +263,7 @@ def train_command(
                 data_summary={"sources": [str(d) for d in data], "train_only": [str(d) for d in train_only or []]},
                 n_jobs=jobs,
                 extra_pages=extra_pages,
+                test_pages=test_pages,
             )
         if cv_result is not None:
             result.segmenter.manifest["cv"] = {"group_by": group_by.value, "seed": seed, **cv_result.to_dict()}
@@ -264,7 +276,8 @@ def train_command(
             if json_output:
                 out.print_json(json.dumps(reports_summary(result.heldout)))
             else:
-                out.print(scores_table({"crf": result.heldout}, f"held-out scores ({result.test_pages} pages)"))
+                title = "test pages" if test_pages else "held-out scores"
+                out.print(scores_table({"crf": result.heldout}, f"{title} ({result.test_pages} pages)"))
 
 
 # -- predict --------------------------------------------------------------------------------

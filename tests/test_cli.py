@@ -67,6 +67,25 @@ def test_train_only_pages_are_trained_on_but_never_held_out(tmp_path):
     assert refused.exit_code == 1 and "--train-only does not go with --cv" in refused.stderr
 
 
+def test_train_scores_separate_test_pages_and_keeps_the_scores(tmp_path):
+    data = [PAGES / "epaper" / f"rmrb-ocr-00{n}-clean.tsv" for n in range(1, 5)]
+    test = PAGES / "ocr-raw" / "rmrb-ocr-010.tsv"
+    model = tmp_path / "m.nsm"
+    result = invoke(
+        "train", *data, "--test", test, "--test", PAGES / "real", "--max-iterations", "5", "--json", "-o", model
+    )
+    assert result.exit_code == 0, result.stderr
+    assert set(json.loads(result.stdout)) == {"all", "ocr-raw", "real"}
+    info = json.loads(invoke("info", model).stdout)
+    assert info["training"]["pages"] == 4 and info["heldout"]["test_pages"] == 2
+    twin = PAGES / "ocr-zoned" / "rmrb-ocr-001-zoned.tsv"
+    leaked = invoke("train", *data, "--test", twin, "-o", tmp_path / "leak.nsm")
+    assert leaked.exit_code == 1 and "share page groups" in leaked.stderr
+    assert not (tmp_path / "leak.nsm").exists()
+    refused = invoke("train", *data, "--test", test, "--holdout", "0.3", "-o", model)
+    assert refused.exit_code == 1 and "--test does not go with --holdout" in refused.stderr
+
+
 def test_train_accepts_directories_and_globs(tmp_path):
     model = tmp_path / "m.nsm"
     pattern = str(PAGES / "ocr-raw" / "rmrb-ocr-00[12].tsv")

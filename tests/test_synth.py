@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import random
 import re
 from collections import Counter
 
@@ -17,7 +18,8 @@ from newsseg.labels import labelled_page_from_text, labelled_text, read_labelled
 from newsseg.train.corpus import read_corpus
 from newsseg.train.synth import Synthesiser, page_file_name, write_synthetic_set
 from newsseg.train.synth_article import Tally
-from newsseg.train.synth_data import FRAME_DEBRIS, JUNK_TOKENS
+from newsseg.train.synth_data import FRAME_DEBRIS, JUNK_TOKENS, LABEL_JUNK, STRAY_LATIN
+from newsseg.train.synth_ocr import garbled_label
 from newsseg.train.synth_settings import PHENOMENA, SynthSettings, parse_kinds
 from newsseg.train.synth_stats import comparison_table, page_set_stats
 from newsseg.train.synth_text import CLOSING_PUNCTUATION, text_width, wrap
@@ -342,3 +344,14 @@ def test_synth_command_excludes_pages_and_reports_bad_settings(tmp_path):
     assert not (tmp_path / "x").exists()
     listing = runner.invoke(app, ["synth", "--list-settings"])
     assert listing.exit_code == 0 and "moved_block_rate" in listing.stdout
+
+
+def test_a_garbled_column_label_is_a_few_characters_of_the_label_or_specks():
+    label = "新春走基层"
+    rng = random.Random(0)
+    reads = [garbled_label(label, rng) for _ in range(300)]
+    junk_chars = set("".join(LABEL_JUNK)) | set("".join(STRAY_LATIN)) | {" "}
+    assert all(read.strip() for read in reads)
+    assert all(set(read) <= set(label) | junk_chars for read in reads)
+    assert any(set(read) <= set(label) for read in reads) and any(not set(read) & set(label) for read in reads)
+    assert label not in reads

@@ -82,6 +82,10 @@ FRAME_DEBRIS = (
 )  # fmt: skip
 """Lines OCR reads off rules, box frames and photo borders."""
 
+LABEL_JUNK = ("|", "[", "<|", "、", "。", "G)", "ES", "ss", "66", "中", "三", "女", "口")
+"""What OCR adds to what it reads of a white-on-black column label."""
+
+
 JUNK_TOKENS = ("Na", "1", "O", "ee", "人", "、", "。", "i", "‘", "e", "”", "a", "年", "了", "的", "s")
 """What OCR makes of a body line it cannot read (the line still belongs to the article; no frame debris)."""
 

@@ -15,6 +15,7 @@ from newsseg.train.synth_article import Tally
 from newsseg.train.synth_data import (
     ASCII_PUNCTUATION,
     DIGIT_CONFUSIONS,
+    LABEL_JUNK,
     OCR_PUNCTUATION,
     PAREN_CONFUSIONS,
     SIMILAR_CHARACTER_GROUPS,
@@ -67,6 +68,8 @@ class OcrProfile:
         Share of headline lines with spaces between the characters.
     label_lost : float
         Share of column-label lines lost.
+    label_garbled : float
+        Share of the lost column labels read as a few stray characters instead of nothing.
     junk : float
         Share of body lines read as nothing but a junk token.
     """
@@ -79,6 +82,7 @@ class OcrProfile:
     merge: float
     spaced_title: float
     label_lost: float
+    label_garbled: float
     junk: float
 
     def to_dict(self) -> dict:
@@ -169,3 +173,22 @@ def damage_line(text: str, role: str, profile: OcrProfile, rng: random.Random, t
     if len(text) > 2 and tally.draw(rng, "spacing", profile.spacing):
         text = add_stray_space(text, rng)
     return text
+
+
+def garbled_label(text: str, rng: random.Random) -> str:
+    """What OCR reads of a column label it cannot read: a piece of it, a stray character or two, specks.
+
+    Examples from the labelled pages: ``热点关`` (热点关注), ``区``, ``ES女``, ``中若``, ``ss   <|``.
+    """
+    chars = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    shape = rng.random()
+    if shape < 0.4 and len(chars) >= 3:
+        start = rng.randint(0, len(chars) - 2)
+        read = "".join(chars[start : start + rng.randint(1, len(chars) - start - 1)])
+    elif shape < 0.75 and chars:
+        read = "".join(rng.sample(chars, min(len(chars), rng.randint(1, 2))))
+    else:
+        read = rng.choice(STRAY_LATIN) + rng.choice(LABEL_JUNK)
+    if rng.random() < 0.3:
+        read += " " * rng.randint(2, 15) + rng.choice(LABEL_JUNK)
+    return read

@@ -41,7 +41,7 @@ from newsseg.train.synth_data import (
     WEEKDAYS,
     ZJGRRB_PAPERS,
 )
-from newsseg.train.synth_ocr import OcrProfile, damage_line
+from newsseg.train.synth_ocr import OcrProfile, damage_line, garbled_label
 from newsseg.train.synth_settings import SynthSettings
 from newsseg.train.synth_text import person_name, split_balanced
 
@@ -185,6 +185,7 @@ def draw_page(rng: random.Random, settings: SynthSettings, tally: Tally) -> Page
             merge=settings.merge_line_rate,
             spaced_title=settings.spaced_title_rate,
             label_lost=settings.label_lost_rate,
+            label_garbled=settings.label_garbled_rate,
             junk=settings.junk_line_rate,
         )
     return draws
@@ -388,6 +389,9 @@ def apply_ocr(lines: list[PageLine], profile: OcrProfile, rng: random.Random, ta
                 index += 1
         if line.role == "column":
             if tally.draw(rng, "label_lost", profile.label_lost):
+                if tally.draw(rng, "label_garbled", profile.label_garbled):
+                    line.text = garbled_label(line.text, rng)
+                    result.append(line)
                 index += 1
                 continue
             if rng.random() < 0.3:

@@ -118,6 +118,9 @@ class SynthSettings:
     late_headline_rate: float = _rate(0.18, "OCR: headlines output after the article's first body block")
     header_item_lost_rate: float = _rate(0.2, "OCR: page header items (paper, date, 第N版 …) lost")
     label_lost_rate: float = _rate(0.35, "OCR: column labels lost (white on black boxes OCR cannot read)")
+    label_garbled_rate: float = _rate(
+        0.4, "OCR: lost column labels read as a few stray characters instead, still the article's first line"
+    )
     moved_block_rate: float = _rate(0.35, "raw OCR: articles one of whose column blocks lands in the next article")
     gutter_merge_rate: float = _rate(0.12, "OCR: pages where lines of two side-by-side articles are merged")
 
@@ -291,6 +294,7 @@ PHENOMENA: dict[str, str] = {
     "swapped_title": "swapped_title_rate",
     "late_headline": "late_headline_rate",
     "label_lost": "label_lost_rate",
+    "label_garbled": "label_garbled_rate",
     "header_item_lost": "header_item_lost_rate",
     "moved_block": "moved_block_rate",
     "gutter_merge": "gutter_merge_rate",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from newsseg.errors import UsageError
 from newsseg.features import FeatureSettings
 from newsseg.labels import LabelledPage
 from newsseg.metrics import Report, evaluate
@@ -155,6 +156,7 @@ def train(
     data_summary: dict | None = None,
     n_jobs: int = 1,
     extra_pages: Sequence[LabelledPage] = (),
+    test_pages: Sequence[LabelledPage] = (),
 ) -> TrainingResult:
     """Train a segmenter, optionally scoring it first on held-out page groups.
 
@@ -180,6 +182,9 @@ def train(
     extra_pages : sequence of LabelledPage
         Pages always trained on and never held out or scored (synthetic pages, for instance),
         so the held-out split of ``pages`` does not depend on them.
+    test_pages : sequence of LabelledPage
+        Pages never trained on: the model is scored on them (instead of a held-out share; not
+        together with ``holdout``) and the scores are kept in its manifest.
 
     Returns
     -------
@@ -191,10 +196,24 @@ def train(
     def new_segmenter() -> Segmenter:
         return Segmenter(settings, c1=c1, c2=c2, max_iterations=max_iterations)
 
+    if holdout is not None and test_pages:
+        raise UsageError("a held-out share and separate test pages do not go together: choose one")
+    leaked = shared_groups([*pages, *extra_pages], test_pages)
+    if leaked:
+        raise UsageError(f"the test pages share page groups with the training pages: {', '.join(leaked[:5])}")
     if holdout is None:
         stage("training")
         segmenter = new_segmenter().fit([*pages, *extra_pages], on_page, on_iteration, summary, n_jobs)
-        return TrainingResult(segmenter, None, len(pages) + len(extra_pages), 0)
+        if not test_pages:
+            return TrainingResult(segmenter, None, len(pages) + len(extra_pages), 0)
+        stage(f"scoring the {len(test_pages)} test pages")
+        scores = evaluate_pages(segmenter, test_pages, on_page)
+        segmenter.manifest["heldout"] = {
+            "test_pages": len(test_pages),
+            "test_names": sorted(p.name for p in test_pages),
+            "scores": reports_summary(scores),
+        }
+        return TrainingResult(segmenter, scores, len(pages) + len(extra_pages), len(test_pages))
 
     train_idx, test_idx = holdout_split(group_labels(pages), holdout, seed)
     train_pages = [pages[i] for i in train_idx] + list(extra_pages)
