@@ -301,6 +301,25 @@ def find_page_files(specs: list[str]) -> tuple[list[str], list[InputError]]:
     return found, problems
 
 
+def predictions(
+    segmenter: Segmenter, files: list[str], encoding: str | None, threshold: float, progress: Progress
+) -> Iterator[PageResult]:
+    """Each readable page's result, in order, flagged for review below ``threshold``.
+
+    A page that cannot be read is reported (one line naming it) and skipped; the progress bar
+    advances once the caller is done with a page.
+    """
+    task = progress.add_task("pages", total=len(files))
+    for file in files:
+        try:
+            result = segmenter.predict(read_page(file, encoding)).flag_for_review(threshold)
+        except NewssegError as error:
+            report_error(error)
+        else:
+            yield result
+        progress.advance(task)
+
+
 @app.command("predict")
 def predict_command(
     pages: Annotated[list[str], typer.Argument(help="Page texts: files, directories (their *.txt), or - for stdin.")],
@@ -332,22 +351,15 @@ def predict_command(
         per_page_dir = output is not None and output.is_dir()
         if fmt == "tsv" and len(files) > 1 and output is not None and not per_page_dir:
             raise UsageError("with several pages, --format tsv needs -o to be an existing directory")
-        failures = len(problems)
+        predicted = 0
         results = []
         with contextlib.ExitStack() as stack:
             sink = None
             if output is not None and not per_page_dir:
                 sink = stack.enter_context(atomic_writer(output))
             progress = stack.enter_context(progress_bar())
-            task = progress.add_task("pages", total=len(files))
-            for file in files:
-                try:
-                    result = segmenter.predict(read_page(file, encoding)).flag_for_review(review_threshold)
-                except NewssegError as error:
-                    report_error(error)
-                    failures += 1
-                    progress.advance(task)
-                    continue
+            for result in predictions(segmenter, files, encoding, review_threshold, progress):
+                predicted += 1
                 if fmt == "json":
                     results.append(result)
                 elif per_page_dir:
@@ -361,7 +373,6 @@ def predict_command(
                     else:
                         sys.stdout.write(text)
                         sys.stdout.flush()
-                progress.advance(task)
             if fmt == "json":
                 text = to_json(results)
                 if per_page_dir:
@@ -371,6 +382,7 @@ def predict_command(
                     sink.write(text)
                 else:
                     sys.stdout.write(text)
+        failures = len(problems) + len(files) - predicted
         if failures:
             err.print(f"{failures} of {len(files) + len(problems)} inputs failed")
             raise typer.Exit(EXIT_INPUT)
@@ -792,18 +804,9 @@ def predict_pages(
     files, problems = find_page_files(specs)
     for problem in problems:
         report_error(problem)
-    failures = len(problems)
-    results = []
     with progress_bar() as progress:
-        task = progress.add_task("pages", total=len(files))
-        for file in files:
-            try:
-                results.append(segmenter.predict(read_page(file, encoding)).flag_for_review(threshold))
-            except NewssegError as error:
-                report_error(error)
-                failures += 1
-            progress.advance(task)
-    return results, failures
+        results = list(predictions(segmenter, files, encoding, threshold, progress))
+    return results, len(problems) + len(files) - len(results)
 
 
 @app.command("review")

@@ -86,6 +86,17 @@ def test_train_scores_separate_test_pages_and_keeps_the_scores(tmp_path):
     assert refused.exit_code == 1 and "--test does not go with --holdout" in refused.stderr
 
 
+def test_train_refit_scores_on_a_held_out_share_then_trains_on_all_pages(tmp_path):
+    data = [PAGES / "epaper" / f"rmrb-ocr-00{n}-clean.tsv" for n in range(1, 7)]
+    model = tmp_path / "m.nsm"
+    result = invoke("train", *data, "--holdout", "0.34", "--refit", "--max-iterations", "5", "-o", model)
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(invoke("info", model).stdout)
+    assert info["training"]["pages"] == 6
+    assert info["heldout"]["train_pages"] == 4 and info["heldout"]["test_pages"] == 2
+    assert info["heldout"]["refit_on_all"] is True
+
+
 def test_train_accepts_directories_and_globs(tmp_path):
     model = tmp_path / "m.nsm"
     pattern = str(PAGES / "ocr-raw" / "rmrb-ocr-00[12].tsv")

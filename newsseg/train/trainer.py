@@ -201,38 +201,28 @@ def train(
     leaked = shared_groups([*pages, *extra_pages], test_pages)
     if leaked:
         raise UsageError(f"the test pages share page groups with the training pages: {', '.join(leaked[:5])}")
+    everything = [*pages, *extra_pages]
+    record: dict = {}
     if holdout is None:
+        train_pages = everything
         stage("training")
-        segmenter = new_segmenter().fit([*pages, *extra_pages], on_page, on_iteration, summary, n_jobs)
-        if not test_pages:
-            return TrainingResult(segmenter, None, len(pages) + len(extra_pages), 0)
-        stage(f"scoring the {len(test_pages)} test pages")
-        scores = evaluate_pages(segmenter, test_pages, on_page)
-        segmenter.manifest["heldout"] = {
-            "test_pages": len(test_pages),
-            "test_names": sorted(p.name for p in test_pages),
-            "scores": reports_summary(scores),
-        }
-        return TrainingResult(segmenter, scores, len(pages) + len(extra_pages), len(test_pages))
-
-    train_idx, test_idx = holdout_split(group_labels(pages), holdout, seed)
-    train_pages = [pages[i] for i in train_idx] + list(extra_pages)
-    test_pages = [pages[i] for i in test_idx]
-    stage(f"training on {len(train_pages)} pages, holding out {len(test_pages)}")
+    else:
+        train_idx, test_idx = holdout_split(group_labels(pages), holdout, seed)
+        train_pages = [pages[i] for i in train_idx] + list(extra_pages)
+        test_pages = [pages[i] for i in test_idx]
+        record = {"fraction": holdout, "seed": seed, "train_pages": len(train_pages)}
+        stage(f"training on {len(train_pages)} pages, holding out {len(test_pages)}")
     segmenter = new_segmenter().fit(train_pages, on_page, on_iteration, summary, n_jobs)
-    stage("scoring the held-out pages")
-    heldout = evaluate_pages(segmenter, test_pages, on_page)
-    heldout_record = {
-        "fraction": holdout,
-        "seed": seed,
-        "train_pages": len(train_pages),
-        "test_pages": len(test_pages),
-        "test_names": sorted(p.name for p in test_pages),
-        "scores": reports_summary(heldout),
-    }
-    if refit:
-        stage(f"refitting on all {len(pages) + len(extra_pages)} pages")
-        segmenter = new_segmenter().fit([*pages, *extra_pages], on_page, on_iteration, summary, n_jobs)
-        heldout_record["refit_on_all"] = True
-    segmenter.manifest["heldout"] = heldout_record
-    return TrainingResult(segmenter, heldout, len(train_pages), len(test_pages))
+    if not test_pages:
+        return TrainingResult(segmenter, None, len(train_pages), 0)
+    stage("scoring the held-out pages" if holdout is not None else f"scoring the {len(test_pages)} test pages")
+    scores = evaluate_pages(segmenter, test_pages, on_page)
+    record.update(
+        test_pages=len(test_pages), test_names=sorted(p.name for p in test_pages), scores=reports_summary(scores)
+    )
+    if refit and holdout is not None:
+        stage(f"refitting on all {len(everything)} pages")
+        segmenter = new_segmenter().fit(everything, on_page, on_iteration, summary, n_jobs)
+        record["refit_on_all"] = True
+    segmenter.manifest["heldout"] = record
+    return TrainingResult(segmenter, scores, len(train_pages), len(test_pages))
