@@ -190,16 +190,22 @@ class PageResult:
     start_probabilities: list[float] | None = None
 
     @property
+    def log_probability(self) -> float | None:
+        """The log of the sequence's probability; ``-inf`` when it underflowed to 0, None without one."""
+        if self.probability is None:
+            return None
+        return math.log(self.probability) if self.probability > 0 else -math.inf
+
+    @property
     def mean_log_probability(self) -> float | None:
         """The sequence's log-probability per tagged line: how sure the model is, whatever the page's length.
 
         ``-inf`` when the probability underflowed to 0; None without a model's probability.
         """
-        if self.probability is None:
+        log_probability = self.log_probability
+        if log_probability is None:
             return None
-        if self.probability <= 0:
-            return -math.inf
-        return math.log(self.probability) / max(1, len(self.page.content_indices))
+        return log_probability / max(1, len(self.page.content_indices))
 
     def flag_for_review(self, threshold: float = DEFAULT_REVIEW_THRESHOLD) -> PageResult:
         """Set each article's ``review`` flag: its start confidence is below ``threshold``."""

@@ -146,7 +146,7 @@ def _merge_spaced(pieces: list[str]) -> list[str]:
                 single = []
             continue
         if single:
-            names.append(single.pop() + piece if len(piece) == 1 else single.pop())
+            names.append(single.pop())
         names.append(piece)
     names.extend(single)
     return names

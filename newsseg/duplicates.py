@@ -42,6 +42,7 @@ def find_duplicates(texts: Sequence[str]) -> list[list[int]]:
     list of list of int
         Each duplicated passage as the indices (into ``texts``) of its lines, in order.
     """
+    pieces = [compact(text) for text in texts]
     seen_text = ""
     seen: set[str] = set()
     passages: list[list[int]] = []
@@ -50,12 +51,12 @@ def find_duplicates(texts: Sequence[str]) -> list[list[int]]:
     def accept(indices: list[int]) -> None:
         nonlocal seen_text
         for index in indices:
-            piece = compact(texts[index])
+            piece = pieces[index]
             seen.update(_trigrams(seen_text[-2:] + piece))
             seen_text += piece
 
     def repeats_what_precedes(indices: list[int]) -> bool:
-        run = "".join(compact(texts[i]) for i in indices)
+        run = "".join(pieces[i] for i in indices)
         if len(indices) < MIN_LINES or len(run) < MIN_CHARS:
             return False
         tail = seen_text[-int(TAIL_SLACK * len(run) + 10) :]
@@ -69,12 +70,12 @@ def find_duplicates(texts: Sequence[str]) -> list[list[int]]:
             accept(pending)
         pending.clear()
 
-    for index, text in enumerate(texts):
-        grams = _trigrams(compact(text))
+    for index, piece in enumerate(pieces):
+        grams = _trigrams(piece)
         if grams and len(grams & seen) >= SHARED * len(grams):
             pending.append(index)
             continue
-        if not grams and pending and compact(text) in seen_text:
+        if not grams and pending and piece in seen_text:
             pending.append(index)
             continue
         settle()

@@ -86,11 +86,7 @@ def column_widths(lines: Sequence[BodyLine]) -> list[float]:
     """The column width at each body line: the median width of nearby lines that run on."""
     running = [i for i, line in enumerate(lines) if line.role == "body" and not ends_sentence(line.text)]
     fallback = [line.width for line in lines if line.role == "body"] or [line.width for line in lines]
-    overall = (
-        statistics.median(line.width for line in lines if line.role == "body" and not ends_sentence(line.text))
-        if running
-        else max(fallback)
-    )
+    overall = statistics.median(lines[i].width for i in running) if running else max(fallback)
     widths = []
     for index in range(len(lines)):
         near = [lines[i].width for i in running if abs(i - index) <= WIDTH_WINDOW]

@@ -17,7 +17,7 @@ import html
 from collections.abc import Sequence
 
 from newsseg.articles import DEFAULT_REVIEW_THRESHOLD, Article, PageResult
-from newsseg.labels import OUTSIDE
+from newsseg.labels import OUTSIDE, tag_role
 
 ROLE_MARKS: dict[str, str] = {
     "kicker": "K",
@@ -154,16 +154,14 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
 
 
-def page_section(result: PageResult, number: int, threshold: float) -> str:
-    """One page: its lines in article blocks, each block beside its article's card."""
-    uncertain = set(result.uncertain_lines(threshold))
+def page_section(result: PageResult, number: int, uncertain: set[int]) -> str:
+    """One page: its lines in article blocks, each block beside its article's card.
+
+    ``result`` is flagged for review and ``uncertain`` holds its uncertain lines, both at the
+    report's threshold.
+    """
     starts = result.start_probabilities
-    article_at: dict[int, tuple[Article, str]] = {}
-    left_out: set[int] = set()
-    for article in result.articles:
-        for line in article.lines:
-            article_at[line.number] = (article, line.role)
-        left_out.update(number for passage in article.noise for number in passage.lines)
+    left_out = {number for article in result.articles for passage in article.noise for number in passage.lines}
     blocks: list[tuple[Article | None, list[str]]] = []
     spans = {article.start_line: article for article in result.articles}
     current: Article | None = None
@@ -178,12 +176,12 @@ def page_section(result: PageResult, number: int, threshold: float) -> str:
         elif not blocks:
             blocks.append((None, []))
         tag = result.tags[index]
-        role = None if not tag else (OUTSIDE if tag == OUTSIDE else article_at.get(number_, (None, "body"))[1])
+        role = None if not tag else (tag_role(tag) or OUTSIDE)
         classes = ["left-out"] if number_ in left_out else []
         flag = ""
         if current is not None and number_ == current.start_line:
             classes.append("start")
-            if number_ in uncertain:
+            if current.review:
                 classes.append("doubt")
                 flag = f"start? {current.confidence:.2f}" if current.confidence is not None else "start?"
         elif number_ in uncertain and starts is not None:
@@ -229,10 +227,11 @@ def review_html(results: Sequence[PageResult], threshold: float = DEFAULT_REVIEW
     str
         A complete HTML document: no scripts, no external files.
     """
+    pages = [(result.flag_for_review(threshold), set(result.uncertain_lines(threshold))) for result in results]
     summary_rows = "".join(
         f'<tr><td><a href="#page-{n}">{_e(r.page.name)}</a></td><td>{len(r.articles)}</td>'
-        f"<td>{sum(a.review for a in r.articles)}</td><td>{len(r.uncertain_lines(threshold))}</td></tr>"
-        for n, r in enumerate(results, start=1)
+        f"<td>{sum(a.review for a in r.articles)}</td><td>{len(doubts)}</td></tr>"
+        for n, (r, doubts) in enumerate(pages, start=1)
     )
     legend = "".join(
         f"<span><b>{_e(mark)}</b> {_e('outside any article' if role == OUTSIDE else role)}</span>"
@@ -240,7 +239,7 @@ def review_html(results: Sequence[PageResult], threshold: float = DEFAULT_REVIEW
     )
     articles = sum(len(r.articles) for r in results)
     flagged = sum(a.review for r in results for a in r.articles)
-    sections = "".join(page_section(result, n, threshold) for n, result in enumerate(results, start=1))
+    sections = "".join(page_section(result, n, doubts) for n, (result, doubts) in enumerate(pages, start=1))
     return (
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

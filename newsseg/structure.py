@@ -10,6 +10,7 @@ passages OCR duplicated (:mod:`newsseg.duplicates`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,17 +83,7 @@ class ArticleStructure:
 
 def _runs(lines: Sequence[LineTuple], role: str) -> list[list[LineTuple]]:
     """Maximal runs of consecutive article lines with one role."""
-    runs: list[list[LineTuple]] = []
-    current: list[LineTuple] = []
-    for line in lines:
-        if line[2] == role:
-            current.append(line)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+    return [list(run) for line_role, run in itertools.groupby(lines, key=lambda line: line[2]) if line_role == role]
 
 
 def _captions(lines: Sequence[LineTuple]) -> list[Caption]:
@@ -119,9 +110,9 @@ def _caption(group: list[LineTuple]) -> Caption:
 class _BodyStream:
     """The body and subhead lines of an article in reading order, editable by line number."""
 
-    def __init__(self, lines: Sequence[LineTuple]) -> None:
+    def __init__(self, lines: Sequence[LineTuple], widths: dict[int, float]) -> None:
         self.lines = [
-            BodyLine(number, text, role, printed_width(text)) for number, text, role in lines if role in BODY_ROLES
+            BodyLine(number, text, role, widths[number]) for number, text, role in lines if role in BODY_ROLES
         ]
 
     def add(self, line: BodyLine) -> None:
@@ -172,7 +163,7 @@ def _cut_byline(run: list[LineTuple], body: _BodyStream, full_width: dict[int, f
             return parse_byline(longer_text, [*numbers, borrowed.number])
     if rest:
         last = numbers[-1]
-        body.add(BodyLine(last, rest, "body", full_width.get(last, printed_width(rest))))
+        body.add(BodyLine(last, rest, "body", full_width[last]))
     return parse_byline(byline_text, numbers)
 
 
@@ -252,7 +243,7 @@ def read_structure(lines: Sequence[LineTuple]) -> ArticleStructure:
         for role in HEADLINE_ROLES
     }
     full_width = {number: printed_width(text) for number, text, _ in lines}
-    body = _BodyStream(lines)
+    body = _BodyStream(lines, full_width)
     byline_runs = _byline_runs(lines)
     first = next((line for line in body.lines if line.role == "body"), None)
     if not byline_runs and first is not None and starts_with_dateline(first.text):

@@ -46,15 +46,14 @@ class Suggestion:
 
 def suggestion(result: PageResult) -> Suggestion:
     """How unsure the model is of one page (raises ValueError without a sequence probability)."""
-    if result.probability is None or result.mean_log_probability is None:
+    log_probability, mean_log_probability = result.log_probability, result.mean_log_probability
+    if log_probability is None or mean_log_probability is None:
         raise ValueError(f"{result.page.name}: the result has no sequence probability")
-    lines = len(result.page.content_indices)
-    log_probability = math.log(result.probability) if result.probability > 0 else -math.inf
     return Suggestion(
         name=result.page.name,
-        mean_log_probability=result.mean_log_probability,
+        mean_log_probability=mean_log_probability,
         log_probability=log_probability,
-        lines=lines,
+        lines=len(result.page.content_indices),
         articles=len(result.articles),
         to_review=sum(article.review for article in result.articles),
     )
