@@ -54,7 +54,7 @@ from newsseg.page import Page
 from newsseg.segmenter import Segmenter, source_kind
 from newsseg.train.cv import cross_validate
 from newsseg.train.dataset import group_labels, holdout_split, read_labelled_pages
-from newsseg.train.trainer import ALL, evaluate_pages, pages_under_training_sources
+from newsseg.train.trainer import ALL, evaluate_pages, pages_under_training_sources, shared_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "data" / "pages"
@@ -176,7 +176,7 @@ def run_quality(jobs: int) -> QualityResult:
     train_idx, test_idx = holdout_split(group_labels(pages), HOLDOUT_FRACTION, SEED)
     train_pages = [pages[i] for i in train_idx]
     test_pages = [pages[i] for i in test_idx]
-    if set(group_labels(train_pages)) & set(group_labels(test_pages + real)):
+    if shared_groups(train_pages, test_pages + real):
         raise RuntimeError("the split leaks a page group")
     bundled = Segmenter.load()
     bundled_kinds = bundled.manifest.get("training", {}).get("kinds", {})

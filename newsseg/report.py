@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from newsseg.baselines import ConfidenceTagger, CRFTagger
 from newsseg.labels import BLANK, OUTSIDE, LabelledPage, is_begin
-from newsseg.metrics import PageScores, Report, evaluate, score_page
+from newsseg.metrics import PageScores, Report, score_page
 from newsseg.segmenter import PageCallback, Segmenter
-from newsseg.train.trainer import LineTagging, reports_by_kind
+from newsseg.train.trainer import LineTagging, content_tags_of, reports_of_scores
 
 CONTEXT_LINES = 3
 """Non-blank lines shown on each side of a wrong boundary."""
@@ -66,8 +66,7 @@ def compare_page(tagger: LineTagging, labelled: LabelledPage) -> PageComparison:
         predicted, starts = tagger.tag_with_confidence(labelled.page)
     else:
         predicted, starts = tagger.tag(labelled.page), None
-    content = labelled.page.content_indices
-    scores = score_page(labelled.content_tags, [predicted[i] for i in content], labelled.name)
+    scores = score_page(labelled.content_tags, content_tags_of(predicted, labelled), labelled.name)
     return PageComparison(labelled, list(predicted), None if starts is None else list(starts), scores)
 
 
@@ -85,11 +84,7 @@ def compare_pages(
 
 def comparison_reports(comparisons: Sequence[PageComparison]) -> dict[str, Report]:
     """The scores of compared pages per kind of text and over all, as :func:`~newsseg.train.trainer.reports_by_kind`."""
-    return reports_by_kind(
-        [c.name for c in comparisons],
-        [c.labelled.content_tags for c in comparisons],
-        [[c.predicted[i] for i in c.labelled.page.content_indices] for c in comparisons],
-    )
+    return reports_of_scores([c.scores for c in comparisons])
 
 
 @dataclass(frozen=True)
@@ -280,10 +275,7 @@ def _cell(text: str, tag: str, colour: int | None, extra: str = "") -> str:
 
 
 def _summary_rows(comparisons: Sequence[PageComparison]) -> str:
-    report = evaluate(
-        [(c.labelled.content_tags, [c.predicted[i] for i in c.labelled.page.content_indices]) for c in comparisons],
-        [c.name for c in comparisons],
-    )
+    report = Report([c.scores for c in comparisons])
     summary = report.summary()
     figures = [
         ("pages", f"{summary['pages']}"),
@@ -350,16 +342,13 @@ def html_report(comparisons: Sequence[PageComparison], system: str, title: str =
         most; a bold rule marks each article's first line; wrong boundaries have their line
         number in red.
     """
-    errors_by_page: dict[str, set[int]] = {}
-    for error in boundary_errors(comparisons, context=0):
-        errors_by_page.setdefault(error.page, set()).add(error.line)
     ordered = sorted(enumerate(comparisons), key=lambda item: (item[1].scores.boundary_f1, item[0]))
     index_rows = []
     sections = []
     for number, (_, comparison) in enumerate(ordered, start=1):
         anchor = f"page-{number}"
         scores = comparison.scores
-        wrong = errors_by_page.get(comparison.name, set())
+        wrong = {error.line for error in page_boundary_errors(comparison, context=0)}
         index_rows.append(
             f'<tr><td><a href="#{anchor}">{html.escape(comparison.name)}</a></td><td>{scores.lines}</td>'
             f"<td>{scores.ref_boundaries}</td><td>{scores.hyp_boundaries}</td>"

@@ -35,7 +35,6 @@ from newsseg.fileio import write_text_atomic
 from newsseg.labels import LabelledPage
 from newsseg.metrics import LOWER_IS_BETTER, Report
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, LineCRF
-from newsseg.model.decode import repair_tags
 from newsseg.train.dataset import group_labels
 from newsseg.train.trainer import ALL, reports_by_kind
 
@@ -174,7 +173,7 @@ def run_fold(
     crf.fit([features[i] for i in train_idx], [pages[i].content_tags for i in train_idx])
     fit_seconds = time.perf_counter() - started
     test = [pages[i] for i in test_idx]
-    predictions = [repair_tags(crf.tag(features[i])) for i in test_idx]
+    predictions = [crf.tag(features[i]) for i in test_idx]
     reports = reports_by_kind([p.name for p in test], [p.content_tags for p in test], predictions)
     return FoldResult(dict(params), fold, len(train_idx), len(test_idx), reports, fit_seconds)
 

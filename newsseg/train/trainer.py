@@ -17,7 +17,7 @@ from typing import Protocol
 from newsseg.errors import UsageError
 from newsseg.features import FeatureSettings
 from newsseg.labels import LabelledPage
-from newsseg.metrics import Report, evaluate
+from newsseg.metrics import PageScores, Report, evaluate
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, IterationCallback
 from newsseg.page import Page
 from newsseg.segmenter import PageCallback, Segmenter, source_kind
@@ -60,13 +60,17 @@ def reports_by_kind(
         ``{kind: Report}`` for each kind present (``epaper``, ``ocr-zoned``, ``ocr-raw``,
         ``real``, ...) and ``"all"``.
     """
-    pairs_by_kind: dict[str, list] = {}
-    names_by_kind: dict[str, list[str]] = {}
-    for name, reference, prediction in zip(names, references, predictions, strict=True):
-        for key in (source_kind(name), ALL):
-            pairs_by_kind.setdefault(key, []).append((reference, prediction))
-            names_by_kind.setdefault(key, []).append(name)
-    return {kind: evaluate(pairs, names_by_kind[kind]) for kind, pairs in pairs_by_kind.items()}
+    pairs = list(zip(references, predictions, strict=True))
+    return reports_of_scores(evaluate(pairs, list(names)).pages)
+
+
+def reports_of_scores(scores: Sequence[PageScores]) -> dict[str, Report]:
+    """Group scored pages per kind of text (read from their names) and over all: ``{kind: Report}``."""
+    by_kind: dict[str, list[PageScores]] = {}
+    for page in scores:
+        for key in (source_kind(page.name), ALL):
+            by_kind.setdefault(key, []).append(page)
+    return {kind: Report(pages) for kind, pages in by_kind.items()}
 
 
 def evaluate_pages(
