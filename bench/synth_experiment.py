@@ -29,12 +29,19 @@ sys.path.insert(0, str(ROOT))
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from newsseg.fileio import write_text_atomic  # noqa: E402
-from newsseg.labels import LabelledPage  # noqa: E402
+from newsseg.labels import OUTSIDE, ROLES, LabelledPage  # noqa: E402
 from newsseg.segmenter import Segmenter  # noqa: E402
-from newsseg.train.corpus import read_corpus, read_page_keys, sample_days, truncate_page, write_corpus  # noqa: E402
+from newsseg.train.corpus import (  # noqa: E402
+    exclude_pages,
+    read_corpus,
+    read_page_keys,
+    sample_days,
+    truncate_page,
+    write_corpus,
+)
 from newsseg.train.dataset import group_key, group_labels, holdout_split, read_labelled_pages  # noqa: E402
-from newsseg.train.synth import Synthesiser, exclude_pages  # noqa: E402
-from newsseg.train.synth_settings import SynthSettings  # noqa: E402
+from newsseg.train.synth import Synthesiser  # noqa: E402
+from newsseg.train.synth_settings import KINDS, SynthSettings  # noqa: E402
 from newsseg.train.synth_stats import comparison_table, page_set_stats  # noqa: E402
 from newsseg.train.trainer import predict_content_tags, reports_by_kind, shared_groups  # noqa: E402
 
@@ -42,9 +49,8 @@ DATA = ROOT / "data"
 PAGES = DATA / "pages"
 DEFAULT_CORPUS = DATA / "corpus" / "rmrb-subset.jsonl.gz"
 DEFAULT_EXCLUDE = DATA / "corpus" / "labelled-sources.tsv"
-KINDS = ("epaper", "ocr-zoned", "ocr-raw")
-REPORTED = ("epaper", "ocr-zoned", "ocr-raw", "real")
-ROLE_COLUMNS = ("O", "kicker", "title", "subtitle", "column", "byline", "body", "subhead", "caption", "noise")
+REPORTED = (*KINDS, "real")
+ROLE_COLUMNS = (OUTSIDE, *ROLES)
 FEATURE_CHUNK = 200
 
 

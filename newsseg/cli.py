@@ -757,8 +757,8 @@ def synth_command(
     ] = False,
 ) -> None:
     """Synthesise labelled pages (OCR-like text, every line tagged) from article corpora."""
-    from newsseg.train.corpus import read_corpus, read_page_keys
-    from newsseg.train.synth import Synthesiser, exclude_pages, write_synthetic_set
+    from newsseg.train.corpus import exclude_pages, read_corpus, read_page_keys
+    from newsseg.train.synth import Synthesiser, write_synthetic_set
     from newsseg.train.synth_settings import SynthSettings, parse_kinds
 
     with user_errors():

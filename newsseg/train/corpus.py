@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsseg.errors import CorpusError
-from newsseg.fileio import atomic_writer, read_file_bytes
+from newsseg.fileio import read_file_bytes, write_bytes_atomic
 
 PageKey = tuple[str, str, str]
 """(paper, date, page) of a corpus page, e.g. ``("人民日报", "2019-02-14", "20")``."""
@@ -224,15 +224,22 @@ def read_corpus(paths: Iterable[str | Path], exclude: Collection[PageKey] = ()) 
         For a missing or unreadable file or an invalid line (naming file and line), or when no
         page is left.
     """
-    excluded = {page_key(*key) for key in exclude}
     pages: list[CorpusPage] = []
     names = []
     for path in paths:
         names.append(str(path))
-        pages.extend(page for page in iter_corpus_file(path) if page.key not in excluded)
+        pages.extend(iter_corpus_file(path))
+    pages, _ = exclude_pages(pages, exclude)
     if not pages:
         raise CorpusError("the corpus holds no page (after leaving out the excluded ones)", ", ".join(names) or None)
     return pages
+
+
+def exclude_pages(pages: Sequence[CorpusPage], keys: Collection[PageKey]) -> tuple[list[CorpusPage], int]:
+    """The pages whose key is not in ``keys``, and how many were left out."""
+    wanted = {page_key(*key) for key in keys}
+    kept = [page for page in pages if page.key not in wanted]
+    return kept, len(pages) - len(kept)
 
 
 def read_page_keys(path: str | Path) -> list[PageKey]:
@@ -264,8 +271,7 @@ def write_corpus(pages: Sequence[CorpusPage], path: str | Path) -> None:
     data = text.encode("utf-8")
     if str(path).endswith(".gz"):
         data = gzip.compress(data, compresslevel=9, mtime=0)
-    with atomic_writer(path, "wb") as handle:
-        handle.write(data)
+    write_bytes_atomic(path, data)
 
 
 def truncate_page(page: CorpusPage, max_chars: int) -> CorpusPage:

@@ -31,7 +31,7 @@ from newsseg import __version__
 from newsseg.errors import CorpusError, UsageError
 from newsseg.fileio import write_text_atomic
 from newsseg.labels import labelled_text
-from newsseg.train.corpus import CorpusPage, PageKey, page_key
+from newsseg.train.corpus import CorpusPage
 from newsseg.train.synth_article import ArticleSource, Tally, prepare_article
 from newsseg.train.synth_page import PageMaterial, SynthPage, build_page, draw_page
 from newsseg.train.synth_settings import BYLINE_FORMS, PHENOMENA, SynthSettings
@@ -69,38 +69,37 @@ class Synthesiser:
         self.corpus = list(corpus)
         self.settings = settings or SynthSettings()
         self.seed = seed
-        self._prepared: dict[int, list[ArticleSource]] = {}
+        self._sources_of: list[list[ArticleSource]] = [
+            [source for source in map(prepare_article, page.articles) if source is not None] for page in self.corpus
+        ]
         self._days: dict[tuple[str, str], list[int]] = {}
         for index, page in enumerate(self.corpus):
             self._days.setdefault((page.paper, page.date), []).append(index)
-        self._usable = [i for i in range(len(self.corpus)) if self._sources(i)]
+        self._usable = [i for i, sources in enumerate(self._sources_of) if sources]
         if not self._usable:
             raise CorpusError("no article of the corpus has text to print")
-
-    def _sources(self, index: int) -> list[ArticleSource]:
-        if index not in self._prepared:
-            prepared = (prepare_article(article) for article in self.corpus[index].articles)
-            self._prepared[index] = [source for source in prepared if source is not None]
-        return self._prepared[index]
 
     def _material(self, rng: random.Random, count: int) -> PageMaterial:
         """A run of ``count`` consecutive articles: one corpus page, topped up from the same day's next pages."""
         first = self._usable[rng.randrange(len(self._usable))]
         page = self.corpus[first]
-        sources = self._sources(first)
+        sources = self._sources_of[first]
         offset = rng.randint(0, max(0, len(sources) - count))
         chosen: list[tuple[int, ArticleSource]] = [(first, s) for s in sources[offset : offset + count]]
         day = self._days[(page.paper, page.date)]
-        following = day[day.index(first) + 1 :] + day[: day.index(first)]
+        position = day.index(first)
+        following = day[position + 1 :] + day[:position]
         for other in following:
             if len(chosen) >= count:
                 break
-            chosen.extend((other, s) for s in self._sources(other)[: count - len(chosen)])
+            chosen.extend((other, s) for s in self._sources_of[other][: count - len(chosen)])
         while len(chosen) < count and len(chosen) < 2:
             other = self._usable[rng.randrange(len(self._usable))]
-            chosen.extend((other, s) for s in self._sources(other)[: count - len(chosen)])
+            chosen.extend((other, s) for s in self._sources_of[other][: count - len(chosen)])
         used_titles = {s.title for _, s in chosen}
-        themes = [s.title for i in day for s in self._sources(i) if s.title not in used_titles and len(s.title) <= 27]
+        themes = [
+            s.title for i in day for s in self._sources_of[i] if s.title not in used_titles and len(s.title) <= 27
+        ]
         by_page: dict[int, list[int]] = {}
         for index, source in chosen:
             by_page.setdefault(index, []).append(source.order)
@@ -138,13 +137,6 @@ class Synthesiser:
         """Pages ``start`` .. ``start + count - 1``, in order."""
         for index in range(start, start + count):
             yield self.page(index)
-
-
-def exclude_pages(pages: Sequence[CorpusPage], keys: Sequence[PageKey]) -> tuple[list[CorpusPage], int]:
-    """The pages whose key is not in ``keys``, and how many were left out."""
-    wanted = {page_key(*key) for key in keys}
-    kept = [page for page in pages if page.key not in wanted]
-    return kept, len(pages) - len(kept)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -33,6 +33,7 @@ from newsseg.train.synth_text import (
     sentences,
     spaced_name,
     split_balanced,
+    weighted_choice,
     wrap,
 )
 
@@ -100,10 +101,6 @@ class ArticleSource:
     staff: list[str]
     paragraphs: list[tuple[str, bool]]
     """(text, is a heading) for each paragraph after the dateline."""
-
-    @property
-    def body_chars(self) -> int:
-        return sum(len(text) for text, _ in self.paragraphs)
 
 
 def _is_heading(text: str) -> bool:
@@ -217,8 +214,6 @@ class PrintedArticle:
     flow: list[PrintedLine]
     noise: list[PrintedLine] = field(default_factory=list)
     noise_inside: bool = False
-    width: int = 12
-    title_lines: int = 0
 
 
 class Tally:
@@ -260,11 +255,6 @@ class ArticleContext:
     hanging: bool
     cut_start: bool = False
     cut_end: bool = False
-
-
-def _weighted(rng: random.Random, options: tuple[tuple[str, float], ...]) -> str:
-    names = [name for name, _ in options]
-    return rng.choices(names, weights=[weight for _, weight in options])[0]
 
 
 def _headline_lines(text: str, role: str, width: int, max_lines: int = 3) -> list[PrintedLine]:
@@ -340,7 +330,7 @@ def _zjgrrb_byline(names: list[str], rng: random.Random) -> tuple[str, str]:
     reporter = "、".join(names[:2])
     correspondents = "、".join(person_name(rng) for _ in range(rng.choice((1, 1, 2))))
     with_correspondent = rng.random() < 0.6
-    form = _weighted(rng, BYLINE_FORMS["zjgrrb"])
+    form = weighted_choice(rng, BYLINE_FORMS["zjgrrb"])
     if form == "xun_reported":
         if with_correspondent and rng.random() < 0.5:
             return f"本报讯 通讯员{correspondents} 记者{reporter}报道", form
@@ -377,7 +367,7 @@ def choose_lead(
     if ctx.cut_start:
         return Lead()
     if source.dateline is not None and (ctx.style == "rmrb" or source.dateline.agency != "本报"):
-        return Lead(source.dateline.text(), _weighted(rng, BYLINE_FORMS["rmrb"]), is_dateline=True)
+        return Lead(source.dateline.text(), weighted_choice(rng, BYLINE_FORMS["rmrb"]), is_dateline=True)
     zjgrrb_news = ctx.style == "zjgrrb" and not commentary
     if zjgrrb_news and (source.dateline is not None or source.staff or rng.random() < ZJGRRB_NEWS_SHARE):
         text, form = _zjgrrb_byline(_byline_names(source, rng), rng)
@@ -579,6 +569,4 @@ def compose_article(
     if sum(1 for line in flow if line.role == "body") >= 8 and tally.draw(rng, "noise", settings.noise_rate):
         noise = _noise(flow, ctx, rng)
         noise_inside = rng.random() < 0.25
-    return PrintedArticle(
-        headline, photo, flow, noise, noise_inside, ctx.width, sum(1 for line in headline if line.role == "title")
-    )
+    return PrintedArticle(headline, photo, flow, noise, noise_inside)

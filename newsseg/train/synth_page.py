@@ -43,7 +43,7 @@ from newsseg.train.synth_data import (
 )
 from newsseg.train.synth_ocr import OcrProfile, damage_line, garbled_label
 from newsseg.train.synth_settings import SynthSettings
-from newsseg.train.synth_text import person_name, split_balanced
+from newsseg.train.synth_text import person_name, split_balanced, weighted_choice
 
 ARTICLE_COUNT_WEIGHTS = {2: 1.5, 3: 3.5, 4: 4.0, 5: 3.0, 6: 1.5, 7: 1.0, 8: 0.6}
 """Relative frequency of the number of articles on a page, within the settings' bounds."""
@@ -119,11 +119,6 @@ class SynthPage:
 # -- drawing page values ---------------------------------------------------------------------------
 
 
-def _weighted_choice(rng: random.Random, weights: dict) -> object:
-    keys = list(weights)
-    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
-
-
 def _width_weights(settings: SynthSettings) -> dict[int, float]:
     return {w: WIDTH_WEIGHTS.get(w, 1.0) for w in range(settings.width_min, settings.width_max + 1)}
 
@@ -142,17 +137,17 @@ def draw_page(rng: random.Random, settings: SynthSettings, tally: Tally) -> Page
         style = "zjgrrb" if tally.draw(rng, "style_zjgrrb", settings.zjgrrb_share) else "rmrb"
     else:
         style = settings.style
-    kind = str(_weighted_choice(rng, settings.kind_weights))
+    kind = weighted_choice(rng, settings.kinds)
     counts = {n: w for n, w in ARTICLE_COUNT_WEIGHTS.items() if settings.articles_min <= n <= settings.articles_max}
     articles = (
-        int(_weighted_choice(rng, counts)) if counts else rng.randint(settings.articles_min, settings.articles_max)
+        weighted_choice(rng, counts.items()) if counts else rng.randint(settings.articles_min, settings.articles_max)
     )
     header_rate = settings.rmrb_header_rate if style == "rmrb" else settings.zjgrrb_header_rate
     draws = PageDraws(
         kind=kind,
         style=style,
         articles=articles,
-        width=int(_weighted_choice(rng, _width_weights(settings))),
+        width=weighted_choice(rng, _width_weights(settings).items()),
         hanging=tally.draw(rng, "kinsoku", settings.kinsoku_rate),
         blank_regime="block",
         header=tally.draw(rng, f"header_{style}", header_rate),
@@ -322,9 +317,10 @@ def _flatten(page_chunks: list[tuple[int | None, Chunk]]) -> list[PageLine]:
     lines: list[PageLine] = []
     for chunk_id, (article, chunk) in enumerate(page_chunks):
         for line in chunk:
-            role = OUTSIDE if line.role == OUTSIDE else line.role
-            owner = None if role == OUTSIDE else article
-            lines.append(PageLine(line.text, owner, role, line.block, chunk_id, line.paragraph_end, line.column_end))
+            owner = None if line.role == OUTSIDE else article
+            lines.append(
+                PageLine(line.text, owner, line.role, line.block, chunk_id, line.paragraph_end, line.column_end)
+            )
     return lines
 
 
@@ -344,9 +340,7 @@ def merge_across_gutter(lines: list[PageLine], rng: random.Random, tally: Tally,
         return lines
     first = rng.choice(candidates)
     article = lines[first].article
-    neighbours = [
-        j for j in candidates if lines[j].article != article and abs(j - first) <= 60 and lines[j].article is not None
-    ]
+    neighbours = [j for j in candidates if lines[j].article != article and abs(j - first) <= 60]
     if not neighbours:
         return lines
     second = rng.choice(neighbours)

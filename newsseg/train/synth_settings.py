@@ -160,10 +160,6 @@ class SynthSettings:
                 found.append(f"{low} must not exceed {high}")
         return found
 
-    @property
-    def kind_weights(self) -> dict[str, float]:
-        return dict(self.kinds)
-
     def to_dict(self) -> dict:
         data = asdict(self)
         data["kinds"] = {name: weight for name, weight in self.kinds}

@@ -11,7 +11,8 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
-from newsseg.labels import ROLES, LabelledPage, is_begin, tag_role
+from newsseg.labels import OUTSIDE, ROLES, LabelledPage, is_begin
+from newsseg.metrics import role_of
 
 LENGTH_BINS: tuple[tuple[int, int], ...] = ((1, 5), (6, 9), (10, 12), (13, 14), (15, 16), (17, 20), (21, 10_000))
 """Bins of the line-length distribution (characters of the stripped line)."""
@@ -68,9 +69,10 @@ def page_set_stats(pages: Sequence[LabelledPage], articles: Sequence[int] | None
             commas["full"] += stripped.count("，")
             colons["ascii"] += stripped.count(":")
             colons["full"] += stripped.count("：")
-            roles[tag_role(tag) or "O"] += 1
+            role = role_of(tag)
+            roles[role] += 1
             segments += is_begin(tag)
-            if stripped[-1] in SENTENCE_END and tag_role(tag) == "body" and index + 1 < len(texts):
+            if stripped[-1] in SENTENCE_END and role == "body" and index + 1 < len(texts):
                 sentence_ends += 1
                 blank_after_end += not tags[index + 1]
     count = max(1, len(pages))
@@ -91,7 +93,7 @@ def page_set_stats(pages: Sequence[LabelledPage], articles: Sequence[int] | None
     result["segments/page"] = segments / count
     if articles is not None:
         result["articles/page"] = sum(articles) / count
-    for role in ("O", *ROLES):
+    for role in (OUTSIDE, *ROLES):
         result[f"{role}/page"] = roles[role] / count
     return result
 

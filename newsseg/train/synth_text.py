@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from newsseg.train.synth_data import GIVEN_NAME_CHARS, SURNAMES
+
+Choice = TypeVar("Choice")
+
+
+def weighted_choice(rng: random.Random, options: Iterable[tuple[Choice, float]]) -> Choice:
+    """One of the options, drawn with their weights (one ``rng.choices`` call)."""
+    pairs = list(options)
+    return rng.choices([option for option, _ in pairs], weights=[weight for _, weight in pairs])[0]
+
 
 CLOSING_PUNCTUATION = frozenset("，。、；：！？”’）》」』】…,.;:!?)%")
 """Characters a typesetter with hanging punctuation never puts at the start of a line."""
