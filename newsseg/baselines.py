@@ -81,13 +81,8 @@ class CRFTagger:
         return self.segmenter.tag(page)
 
     def tag_with_confidence(self, page: Page) -> tuple[list[str], list[float]]:
-        page = as_page(page)
-        tags, marginals, _ = self.segmenter.crf.tag_with_marginals(self.segmenter.features(page))
-        starts = [sum(p for label, p in m.items() if label.startswith("B-")) for m in marginals]
-        all_starts = [0.0] * len(page.lines)
-        for index, start in zip(page.content_indices, starts, strict=True):
-            all_starts[index] = start
-        return spread_tags(repair_tags(tags), page.content_indices, len(page.lines)), all_starts
+        tags, starts, _ = self.segmenter.tag_with_starts(as_page(page))
+        return tags, starts
 
 
 # -- rules ----------------------------------------------------------------------------------

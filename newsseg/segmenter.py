@@ -241,14 +241,26 @@ class Segmenter:
             Articles with 1-based start/end lines, each line's role, title and start confidence.
         """
         page = as_page(page, name)
+        return build_articles(page, *self.tag_with_starts(page))
+
+    def tag_with_starts(self, page: Page) -> tuple[list[str], list[float], float]:
+        """Tag a page with the model's confidence.
+
+        Returns
+        -------
+        tags : list of str
+            One tag per line of ``page`` (blank lines get ``""``).
+        starts : list of float
+            Per line, the probability that an article starts there (0 on blank lines).
+        probability : float
+            The probability of the whole tag sequence.
+        """
         tags, marginals, probability = self.crf.tag_with_marginals(self.features(page))
-        tags = repair_tags(tags)
         starts = [sum(p for label, p in m.items() if label.startswith("B-")) for m in marginals]
-        all_tags = spread_tags(tags, page.content_indices, len(page.lines))
         all_starts = [0.0] * len(page.lines)
         for index, start in zip(page.content_indices, starts, strict=True):
             all_starts[index] = start
-        return build_articles(page, all_tags, all_starts, probability)
+        return spread_tags(repair_tags(tags), page.content_indices, len(page.lines)), all_starts, probability
 
     def __repr__(self) -> str:
         trained = self.manifest.get("training", {})
