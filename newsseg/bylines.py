@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from newsseg.features.cues import (
     AUTHOR_LINE,
+    CJK,
+    CLOSING_BRACKETS,
     COLLECTIVE_AUTHORS,
     CREDIT_END,
     CREDIT_FIELDS,
@@ -31,24 +33,23 @@ from newsseg.features.cues import (
     DATELINE_HEAD,
     DATELINE_PARTS,
     NEWS_FLASH,
+    OPENING_BRACKETS,
     PHOTO_CREDIT_END,
 )
+from newsseg.features.layout import SPACE_CHARS
 from newsseg.joining import compact
 
 NAME_FIELDS: tuple[str, ...] = ("reporters", "correspondents", "photographers", "authors")
 """The byline fields that hold lists of names."""
 
-OPENING_BRACKETS = "（(〈<【["
-CLOSING_BRACKETS = "）)〉>】]"
 MAX_BRACKETED = 40
 """Longest text read as the credits inside a dateline's brackets."""
 MAX_NAME = 4
 """Longest Chinese name accepted without a separator dot (foreign names like 安德鲁·巴尔 may be longer)."""
 
-_SPACE_CHARS = " \u3000\t"
 _LIST_SEPARATORS = "、，,;；/／"
-_NAME_SEPARATORS = _LIST_SEPARATORS + _SPACE_CHARS
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NAME_SEPARATORS = _LIST_SEPARATORS + SPACE_CHARS
+_CJK = re.compile(f"[{CJK}]")
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def field_of_role(role: str) -> str:
     return "reporters"
 
 
-def _skip(text: str, position: int, characters: str = _SPACE_CHARS) -> int:
+def _skip(text: str, position: int, characters: str = SPACE_CHARS) -> int:
     while position < len(text) and text[position] in characters:
         position += 1
     return position
@@ -173,7 +174,7 @@ def _closes_name(text: str, end: int) -> bool:
     space, 、, the end, a role word or 报道/摄 (``记者程雪 近日，`` — 近日 is no name)."""
     return (
         end >= len(text)
-        or text[end] in _SPACE_CHARS + "、"
+        or text[end] in SPACE_CHARS + "、"
         or CREDIT_END.match(text, end) is not None
         or CREDIT_ROLE.match(text, end) is not None
     )
@@ -241,7 +242,7 @@ def _read_credits(text: str, position: int, reading: _Reading, default_field: st
         if role is not None and reading.source is None and default_field is None:
             issuer = re.match(r"(本报|本刊|新华社|中新社)", role.group())
             reading.source = issuer.group() if issuer else None
-        start = cursor if role is None else _skip(text, role.end(), _SPACE_CHARS + ":：")
+        start = cursor if role is None else _skip(text, role.end(), SPACE_CHARS + ":：")
         names, end, photographed = _read_names(text, start, loose)
         if not names:
             if role is not None and target == "authors" and COLLECTIVE_AUTHORS.match(role.group()):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from newsseg.features.layout import char_class, char_width
+from newsseg.features.layout import SPACE_CHARS, char_class, char_width
 
 _WHITE = re.compile(r"[\s\u3000]+")
 _PUNCTUATION_CLASSES = frozenset({"final", "comma", "colon", "open", "close", "dash", "dot"})
@@ -100,7 +100,7 @@ def printed_width(text: str) -> float:
     """
     width = 0.0
     for char in text:
-        if char in " \u3000\t":
+        if char in SPACE_CHARS:
             continue
         width += 1.0 if char_class(char) in _PUNCTUATION_CLASSES else char_width(char)
     return width

@@ -214,8 +214,11 @@ def line_cues(text: str) -> frozenset[str]:
 # -- The parts of bylines, datelines and credits, for newsseg.bylines (article structure) --------
 
 AGENCY_ALTERNATION = "|".join(sorted(NEWS_AGENCIES, key=len, reverse=True))
-_BYLINE_OPEN = r"[（(〈<【\[]"
-_BYLINE_CLOSE = r"[）)〉>】\]]"
+OPENING_BRACKETS = "（(〈<【["
+CLOSING_BRACKETS = "）)〉>】]"
+"""Brackets OCR gives around a dateline's credits: （记者 X）, (记者 X), 〈记者 X〉 ..."""
+_BYLINE_OPEN = f"[{re.escape(OPENING_BRACKETS)}]"
+_BYLINE_CLOSE = f"[{re.escape(CLOSING_BRACKETS)}]"
 
 DATELINE_PARTS = re.compile(
     rf"^{_SP}(?P<according>据)?{_SP}(?P<source>本报|本刊|{AGENCY_ALTERNATION})"

@@ -22,7 +22,9 @@ COMMAS = frozenset("，,、；;")
 COLONS = frozenset("：:")
 DASHES = frozenset("—－-─～~")
 DOTS = frozenset("·•・")
-_SPACES = frozenset(" \u3000\t")
+SPACE_CHARS = " \u3000\t"
+"""White space inside OCR lines: ASCII space, ideographic space, tab."""
+_SPACES = frozenset(SPACE_CHARS)
 _QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"))
 _BRACKET_PAIRS = (("（", "）"), ("(", ")"), ("《", "》"), ("〈", "〉"), ("【", "】"))
 
