@@ -129,16 +129,14 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], right_f
     return "\n".join(lines)
 
 
-def quality_table(results: dict[str, dict[str, Report | str]]) -> str:
-    """Rows per kind of text and system; a system not scored on a kind says why."""
+def quality_table(results: dict[str, dict[str, Report]]) -> str:
+    """Rows per kind of text and system (a system not scored on a kind has no row for it)."""
     header = ["text", "system", "pages", "boundaries", *(name for name, _ in HEADLINE_FIGURES)]
     rows = []
     for kind in KINDS:
         for system, reports in results.items():
             report = reports.get(kind)
             if report is None:
-                continue
-            if isinstance(report, str):
                 continue
             s = report.summary()
             rows.append(
@@ -154,7 +152,7 @@ def quality_table(results: dict[str, dict[str, Report | str]]) -> str:
 class QualityResult:
     """Scores of every system, how the split was made, and training times on it."""
 
-    results: dict[str, dict[str, Report | str]]
+    results: dict[str, dict[str, Report]]
     train_pages: int
     test_pages: int
     train_seconds: dict[str, float]
@@ -199,17 +197,15 @@ def run_quality(jobs: int) -> QualityResult:
         "rules": RulesTagger(),
         "line-classifier": line_classifier,
     }
-    results: dict[str, dict[str, Report | str]] = {}
+    # A page is unseen by the bundled model if it lies under none of the model's training sources
+    # and no page of its kind was trained on (a source that does not resolve here cannot be checked).
+    seen = set(pages_under_training_sources(bundled.manifest, scored))
+    unseen = [p for p in scored if p.name not in seen and source_kind(p.name) not in bundled_kinds]
+    results: dict[str, dict[str, Report]] = {}
     for name, system in systems.items():
         if name == "crf (bundled model)":
-            # A page is unseen if it lies under none of the model's training sources and no page of
-            # its kind was trained on (a source that does not resolve here cannot be checked).
-            seen = set(pages_under_training_sources(bundled.manifest, scored))
-            unseen = [p for p in scored if p.name not in seen and source_kind(p.name) not in bundled_kinds]
             log(f"scoring {name} on the {len(unseen)} page(s) it was not trained on")
-            reports: dict[str, Report | str] = dict(evaluate_pages(system, unseen)) if unseen else {}
-            for kind in KINDS:
-                reports.setdefault(kind, "not scored: trained on these pages")
+            reports = dict(evaluate_pages(system, unseen)) if unseen else {}
             reports.pop(ALL, None)
         else:
             log(f"scoring {name} on {len(scored)} pages")
@@ -217,8 +213,7 @@ def run_quality(jobs: int) -> QualityResult:
         results[name] = reports
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(bundled_kinds.items()))
     bundled_training = f"{bundled.manifest.get('training', {}).get('pages', '?')} pages ({kinds})"
-    reports = [r for r in results["crf (bundled model)"].values() if isinstance(r, Report)]
-    scope = f"{sum(len(r.pages) for r in reports)} of the {len(scored)} scored pages"
+    scope = f"{len(unseen)} of the {len(scored)} scored pages"
     return QualityResult(results, len(train_pages), len(test_pages), seconds, bundled_training, scope)
 
 
