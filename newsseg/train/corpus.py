@@ -177,10 +177,10 @@ def parse_corpus_line(text: str, path: str, line: int) -> CorpusPage:
     return CorpusPage(paper, date, page, parsed, f"{path}:{line}")
 
 
-def _open_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each line of a plain or gzipped UTF-8 file."""
+def _open_lines(path: Path, noun: str = "corpus file") -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line of a plain or gzipped UTF-8 file (``noun`` names it in errors)."""
     name = str(path)
-    raw = read_file_bytes(path, CorpusError, "corpus file")
+    raw = read_file_bytes(path, CorpusError, noun)
     if raw.startswith(GZIP_MAGIC):
         try:
             raw = gzip.decompress(raw)
@@ -254,7 +254,7 @@ def read_page_keys(path: str | Path) -> list[PageKey]:
         If the file cannot be read or a line has fewer than three fields.
     """
     keys: list[PageKey] = []
-    for number, text in _open_lines(Path(path)):
+    for number, text in _open_lines(Path(path), "list of page keys"):
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             continue
