@@ -37,9 +37,9 @@ def peak_mib() -> float:
 
 def speed(system: str, folder: str) -> dict:
     """Time predict over every ``*.txt`` page of a folder: the first page apart, then the others."""
-    from newsseg.articles import build_articles
-    from newsseg.baselines import RulesTagger
-    from newsseg.page import Page, read_page
+    from newsseg.articles.records import build_articles
+    from newsseg.evaluation.baselines import RulesTagger
+    from newsseg.io.page import Page, read_page
     from newsseg.segmenter import Segmenter
 
     import_seconds = time.perf_counter() - STARTED

@@ -45,16 +45,19 @@ from pathlib import Path
 
 import numpy as np
 
-from newsseg.baselines import CRFTagger, LineClassifier, RulesTagger
+from newsseg.evaluation.baselines import CRFTagger, LineClassifier, RulesTagger
+from newsseg.evaluation.metrics import HEADLINE_FIGURES, Report
+from newsseg.evaluation.report import compare_systems, comparison_reports
+from newsseg.evaluation.scoring import ALL
 from newsseg.features import FeatureSettings
-from newsseg.fileio import write_text_atomic
-from newsseg.labels import LabelledPage, labelled_text
-from newsseg.metrics import HEADLINE_FIGURES, Report
-from newsseg.page import Page
+from newsseg.io.fileio import write_text_atomic
+from newsseg.io.labels import LabelledPage, labelled_text
+from newsseg.io.page import Page
+from newsseg.io.tables import markdown_table
 from newsseg.segmenter import Segmenter, source_kind
 from newsseg.train.cv import cross_validate
 from newsseg.train.dataset import group_labels, holdout_split, read_labelled_pages
-from newsseg.train.trainer import ALL, evaluate_pages, pages_under_training_sources, shared_groups
+from newsseg.train.trainer import pages_under_training_sources, shared_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "data" / "pages"
@@ -119,14 +122,6 @@ def machine_description() -> list[tuple[str, str]]:
 
 
 # -- tables -----------------------------------------------------------------------------------
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> str:
-    """A Markdown table; columns from ``right_from`` on are right-aligned."""
-    lines = ["| " + " | ".join(header) + " |"]
-    lines.append("|" + "|".join("---:" if i >= right_from else "---" for i in range(len(header))) + "|")
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def quality_table(results: dict[str, dict[str, Report]]) -> str:
@@ -201,15 +196,16 @@ def run_quality(jobs: int) -> QualityResult:
     # and no page of its kind was trained on (a source that does not resolve here cannot be checked).
     seen = set(pages_under_training_sources(bundled.manifest, scored))
     unseen = [p for p in scored if p.name not in seen and source_kind(p.name) not in bundled_kinds]
+    log(f"scoring {', '.join(systems)} on {len(scored)} pages (the bundled model on the {len(unseen)} it never saw)")
+    comparisons = compare_systems(systems, scored)
     results: dict[str, dict[str, Report]] = {}
-    for name, system in systems.items():
+    for name, pages_compared in comparisons.items():
         if name == "crf (bundled model)":
-            log(f"scoring {name} on the {len(unseen)} page(s) it was not trained on")
-            reports = dict(evaluate_pages(system, unseen)) if unseen else {}
+            unseen_names = {p.name for p in unseen}
+            reports = comparison_reports([c for c in pages_compared if c.name in unseen_names]) if unseen else {}
             reports.pop(ALL, None)
         else:
-            log(f"scoring {name} on {len(scored)} pages")
-            reports = dict(evaluate_pages(system, scored))
+            reports = comparison_reports(pages_compared)
         results[name] = reports
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(bundled_kinds.items()))
     bundled_training = f"{bundled.manifest.get('training', {}).get('pages', '?')} pages ({kinds})"

@@ -42,9 +42,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from newsseg.articles import Article, PageResult, build_articles
-from newsseg.joining import compact, join_headline
-from newsseg.labels import LabelledPage, tag_role
+from newsseg.articles.joining import compact, join_headline
+from newsseg.articles.records import Article, PageResult, build_articles
+from newsseg.io.labels import LabelledPage, tag_role
 from newsseg.model.decode import decode_segments
 from newsseg.segmenter import Segmenter, source_kind
 from newsseg.train.dataset import group_key, group_labels, holdout_split, read_labelled_pages

@@ -28,10 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
-from newsseg.fileio import write_text_atomic  # noqa: E402
-from newsseg.labels import OUTSIDE, ROLES, LabelledPage  # noqa: E402
+from newsseg.evaluation.scoring import predict_content_tags, reports_by_kind  # noqa: E402
+from newsseg.io.fileio import write_text_atomic  # noqa: E402
+from newsseg.io.labels import OUTSIDE, ROLES, LabelledPage  # noqa: E402
 from newsseg.segmenter import Segmenter  # noqa: E402
-from newsseg.train.corpus import (  # noqa: E402
+from newsseg.synth.corpus import (  # noqa: E402
     exclude_pages,
     read_corpus,
     read_page_keys,
@@ -39,11 +40,11 @@ from newsseg.train.corpus import (  # noqa: E402
     truncate_page,
     write_corpus,
 )
+from newsseg.synth.generate import Synthesiser  # noqa: E402
+from newsseg.synth.settings import KINDS, SynthSettings  # noqa: E402
+from newsseg.synth.stats import comparison_table, page_set_stats  # noqa: E402
 from newsseg.train.dataset import group_key, group_labels, holdout_split, read_labelled_pages  # noqa: E402
-from newsseg.train.synth import Synthesiser  # noqa: E402
-from newsseg.train.synth_settings import KINDS, SynthSettings  # noqa: E402
-from newsseg.train.synth_stats import comparison_table, page_set_stats  # noqa: E402
-from newsseg.train.trainer import predict_content_tags, reports_by_kind, shared_groups  # noqa: E402
+from newsseg.train.trainer import shared_groups  # noqa: E402
 
 DATA = ROOT / "data"
 PAGES = DATA / "pages"

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from newsseg.articles import Article, ArticleLine, PageResult
-from newsseg.bylines import Byline
+from newsseg.articles.bylines import Byline
+from newsseg.articles.paragraphs import Paragraph
+from newsseg.articles.records import Article, ArticleLine, PageResult
 from newsseg.errors import NewssegError
-from newsseg.labels import LabelledPage, read_labelled, write_labelled
-from newsseg.page import Page, read_page
-from newsseg.paragraphs import Paragraph
+from newsseg.io.labels import LabelledPage, read_labelled, write_labelled
+from newsseg.io.page import Page, read_page
 from newsseg.segmenter import Segmenter
 
 __all__ = [

@@ -17,8 +17,8 @@ import json
 import re
 from collections.abc import Callable, Iterable
 
-from newsseg.articles import Article, PageResult
-from newsseg.labels import LabelledPage, labelled_text
+from newsseg.articles.records import Article, PageResult
+from newsseg.io.labels import LabelledPage, labelled_text
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "tsv", "text", "markdown")
 """Output formats of ``newsseg predict``."""

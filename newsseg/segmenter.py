@@ -5,7 +5,7 @@
 >>> result = seg.predict(open("page.txt", encoding="utf-8").read())
 >>> [(a.start_line, a.end_line, a.title) for a in result.articles]
 
-It composes the one-way flow of the package: :class:`~newsseg.page.Page` →
+It composes the one-way flow of the package: :class:`~newsseg.io.page.Page` →
 :func:`~newsseg.features.page_features` → :class:`~newsseg.model.crf.LineCRF` →
 :func:`~newsseg.articles.build_articles`, and keeps the model's manifest (label set, feature
 settings, training summary, held-out scores) with it.
@@ -21,15 +21,15 @@ from pathlib import Path
 from joblib import Parallel, delayed
 
 from newsseg import __version__
-from newsseg.articles import PageResult, build_articles
+from newsseg.articles.records import PageResult, build_articles
 from newsseg.errors import ModelFileError
 from newsseg.features import FEATURES_VERSION, FeatureSettings, page_features
 from newsseg.features.layout import Features
-from newsseg.labels import TAGS, LabelledPage
+from newsseg.io.labels import TAGS, LabelledPage
+from newsseg.io.page import Page, as_page
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, IterationCallback, LineCRF
 from newsseg.model.decode import repair_tags, spread_tags
 from newsseg.model.modelfile import load_model_file, model_file_bytes, save_model_file
-from newsseg.page import Page, as_page
 
 DEFAULT_MODEL_RESOURCE = "default.nsm"
 CHUNK_PAGES = 16
@@ -219,10 +219,14 @@ class Segmenter:
 
     # -- prediction -------------------------------------------------------------------------
 
-    def tag(self, page: Page | str | Sequence[str]) -> list[str]:
-        """One tag per line of the page (``""`` for blank lines)."""
+    def tag(self, page: Page | str | Sequence[str], features: Sequence[Features] | None = None) -> list[str]:
+        """One tag per line of the page (``""`` for blank lines).
+
+        ``features``, if given, are the page's feature dicts under this segmenter's settings,
+        computed once by a caller that scores several systems on the same page.
+        """
         page = as_page(page)
-        content_tags = repair_tags(self.crf.tag(self.features(page)))
+        content_tags = repair_tags(self.crf.tag(self.features(page) if features is None else features))
         return spread_tags(content_tags, page.content_indices, len(page.lines))
 
     def predict(self, page: Page | str | Sequence[str], name: str = "<page>") -> PageResult:
@@ -243,8 +247,17 @@ class Segmenter:
         page = as_page(page, name)
         return build_articles(page, *self.tag_with_starts(page))
 
-    def tag_with_starts(self, page: Page) -> tuple[list[str], list[float], float]:
+    def tag_with_starts(
+        self, page: Page, features: Sequence[Features] | None = None
+    ) -> tuple[list[str], list[float], float]:
         """Tag a page with the model's confidence.
+
+        Parameters
+        ----------
+        page : Page
+            The page.
+        features : sequence of dict, optional
+            The page's feature dicts under this segmenter's settings, if already computed.
 
         Returns
         -------
@@ -255,7 +268,9 @@ class Segmenter:
         probability : float
             The probability of the whole tag sequence.
         """
-        tags, marginals, probability = self.crf.tag_with_marginals(self.features(page))
+        tags, marginals, probability = self.crf.tag_with_marginals(
+            self.features(page) if features is None else features
+        )
         starts = [sum(p for label, p in m.items() if label.startswith("B-")) for m in marginals]
         all_starts = [0.0] * len(page.lines)
         for index, start in zip(page.content_indices, starts, strict=True):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsseg.labels import LabelledPage, labelled_page_from_text
+from newsseg.io.labels import LabelledPage, labelled_page_from_text
 from newsseg.segmenter import Segmenter
 from newsseg.train.dataset import read_labelled_pages
 

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from newsseg.articles import DEFAULT_REVIEW_THRESHOLD, Article, PageResult, build_articles
-from newsseg.labels import labelled_page_from_text
+from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, Article, PageResult, build_articles
+from newsseg.io.labels import labelled_page_from_text
 
 RMRB_PAGE = """\
 O\t人民日报 2019年2月14日 星期四 第5版

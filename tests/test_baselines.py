@@ -7,7 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from newsseg.baselines import (
+from newsseg.cli import app
+from newsseg.errors import UsageError
+from newsseg.evaluation.baselines import (
     HEADING_MAX_LINES,
     ConfidenceTagger,
     CRFTagger,
@@ -17,12 +19,10 @@ from newsseg.baselines import (
     is_heading_like,
     make_baseline,
 )
-from newsseg.cli import app
-from newsseg.errors import UsageError
-from newsseg.labels import iter_label_problems
-from newsseg.page import Page
+from newsseg.evaluation.scoring import evaluate_pages
+from newsseg.io.labels import iter_label_problems
+from newsseg.io.page import Page
 from newsseg.segmenter import Segmenter
-from newsseg.train.trainer import evaluate_pages
 
 from .conftest import PAGES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsseg.bylines import (
+from newsseg.articles.bylines import (
     Byline,
     is_incomplete,
     merge_bylines,

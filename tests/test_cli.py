@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsseg.cli import app
-from newsseg.labels import read_labelled
+from newsseg.io.labels import read_labelled
 
 from .conftest import PAGES, SAMPLE
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from newsseg.cli import app
 from newsseg.errors import CorpusError
-from newsseg.train.corpus import (
+from newsseg.synth.corpus import (
     CorpusArticle,
     CorpusPage,
     page_key,
@@ -60,7 +60,7 @@ def test_reads_plain_and_gzipped_files_and_skips_blank_lines(tmp_path):
 
 
 def test_optional_fields_default_to_empty():
-    from newsseg.train.corpus import parse_corpus_line
+    from newsseg.synth.corpus import parse_corpus_line
 
     page = parse_corpus_line(json.dumps({**PAGE, "articles": [{"title": "标题", "paragraphs": ["正文。"]}]}), "c", 1)
     assert page.articles[0] == CorpusArticle(1, "标题", "", "", ("正文。",))

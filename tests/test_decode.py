@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsseg.articles import build_articles, join_lines
+from newsseg.articles.records import build_articles, join_lines
+from newsseg.io.page import Page
 from newsseg.model.decode import decode_segments, repair_tags, spread_tags
-from newsseg.page import Page
 
 
 def test_segments_span_from_b_to_the_last_article_line():

@@ -11,7 +11,7 @@ from newsseg.features.context import add_context
 from newsseg.features.cues import line_cues
 from newsseg.features.layout import char_class, display_width, ends_sentence, text_features, typical_width
 from newsseg.features.lexical import continuity, joins_into_word, repeat_shares
-from newsseg.page import Page
+from newsseg.io.page import Page
 
 from .conftest import SAMPLE
 

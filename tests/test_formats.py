@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from newsseg.articles import PageResult, build_articles
+from newsseg.articles.records import PageResult, build_articles
 from newsseg.formats import EXTENSIONS, FORMATS, PAGE_WRITERS, markdown_escape, to_jsonl, to_markdown, to_text
-from newsseg.labels import labelled_page_from_text
+from newsseg.io.labels import labelled_page_from_text
 
 from .test_articles import RMRB_PAGE
 

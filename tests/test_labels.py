@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsseg.errors import LabelError
-from newsseg.labels import (
+from newsseg.io.labels import (
     ROLES,
     TAGS,
     LabelledPage,
@@ -15,7 +15,7 @@ from newsseg.labels import (
     tag_role,
     write_labelled,
 )
-from newsseg.page import Page
+from newsseg.io.page import Page
 
 from .conftest import PAGES, TWO_ARTICLES
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsseg.metrics import (
+from newsseg.evaluation.metrics import (
     boundaries,
     evaluate,
     match_boundaries,

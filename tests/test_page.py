@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsseg.errors import InputError
-from newsseg.page import MAX_LINE_CHARS, Page, as_page, decode_page_bytes, read_page
+from newsseg.io.page import MAX_LINE_CHARS, Page, as_page, decode_page_bytes, read_page
 
 TEXT = "本报讯 记者张三报道\n近日，某地举行活动。\n\n第二段落。\n"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsseg.duplicates import find_duplicates
-from newsseg.joining import close_letter_spacing, join_headline, join_lines, join_prose, printed_width
-from newsseg.paragraphs import BodyLine, build_paragraphs
+from newsseg.articles.duplicates import find_duplicates
+from newsseg.articles.joining import close_letter_spacing, join_headline, join_lines, join_prose, printed_width
+from newsseg.articles.paragraphs import BodyLine, build_paragraphs
 
 
 def body(*rows: tuple[int, str] | tuple[int, str, str]) -> list[BodyLine]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from newsseg.evaluation.scoring import evaluate_pages
 from newsseg.segmenter import Segmenter
 from newsseg.train.dataset import group_labels, holdout_split, read_labelled_pages
-from newsseg.train.trainer import evaluate_pages, pages_under_training_sources
+from newsseg.train.trainer import pages_under_training_sources
 
 from .conftest import PAGES, ROOT
 

@@ -7,11 +7,10 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from newsseg.baselines import RulesTagger
 from newsseg.cli import app
-from newsseg.labels import labelled_page_from_text, read_labelled
-from newsseg.metrics import score_page
-from newsseg.report import (
+from newsseg.evaluation.baselines import RulesTagger
+from newsseg.evaluation.metrics import score_page
+from newsseg.evaluation.report import (
     MISSED,
     SPURIOUS,
     PageComparison,
@@ -22,6 +21,7 @@ from newsseg.report import (
     html_report,
     page_boundary_errors,
 )
+from newsseg.io.labels import labelled_page_from_text, read_labelled
 from newsseg.segmenter import Segmenter
 
 from .conftest import PAGES

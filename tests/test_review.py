@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsseg.articles import PageResult, build_articles
+from newsseg.articles.records import PageResult, build_articles
 from newsseg.cli import app
-from newsseg.labels import labelled_page_from_text
-from newsseg.review import article_colours, review_html
+from newsseg.io.labels import labelled_page_from_text
+from newsseg.labelling.review import article_colours, review_html
 
 from .conftest import SAMPLE
 from .test_articles import DUPLICATED, RMRB_PAGE

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
-from newsseg.articles import build_articles
-from newsseg.joining import compact
+from newsseg.articles.joining import compact
+from newsseg.articles.records import build_articles
 from newsseg.train.dataset import read_labelled_pages
 
 from .conftest import PAGES, ROOT

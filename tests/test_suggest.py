@@ -8,10 +8,10 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from newsseg.articles import PageResult, build_articles
+from newsseg.articles.records import PageResult, build_articles
 from newsseg.cli import app
-from newsseg.page import Page
-from newsseg.suggest import least_sure
+from newsseg.io.page import Page
+from newsseg.labelling.suggest import least_sure
 
 from .conftest import SAMPLE
 

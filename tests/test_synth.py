@@ -14,15 +14,15 @@ from typer.testing import CliRunner
 
 from newsseg.cli import app
 from newsseg.errors import UsageError
-from newsseg.labels import labelled_page_from_text, labelled_text, read_labelled, tag_role
-from newsseg.train.corpus import read_corpus
-from newsseg.train.synth import Synthesiser, page_file_name, write_synthetic_set
-from newsseg.train.synth_article import Tally
-from newsseg.train.synth_data import FRAME_DEBRIS, JUNK_TOKENS, LABEL_JUNK, STRAY_LATIN
-from newsseg.train.synth_ocr import garbled_label
-from newsseg.train.synth_settings import PHENOMENA, SynthSettings, parse_kinds
-from newsseg.train.synth_stats import comparison_table, page_set_stats
-from newsseg.train.synth_text import CLOSING_PUNCTUATION, text_width, wrap
+from newsseg.io.labels import labelled_page_from_text, labelled_text, read_labelled, tag_role
+from newsseg.synth.article import Tally
+from newsseg.synth.corpus import read_corpus
+from newsseg.synth.data import FRAME_DEBRIS, JUNK_TOKENS, LABEL_JUNK, STRAY_LATIN
+from newsseg.synth.generate import Synthesiser, page_file_name, write_synthetic_set
+from newsseg.synth.ocr import garbled_label
+from newsseg.synth.settings import PHENOMENA, SynthSettings, parse_kinds
+from newsseg.synth.stats import comparison_table, page_set_stats
+from newsseg.synth.text import CLOSING_PUNCTUATION, text_width, wrap
 
 from .conftest import DATA
 

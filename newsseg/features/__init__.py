@@ -17,7 +17,7 @@ from newsseg.features.cues import BYLINE_CUES, CUES, line_cues
 from newsseg.features.layout import Features, layout_features
 from newsseg.features.lexical import block_cohesion_features, lexical_features
 from newsseg.features.structure import headline_blocks, structure_features
-from newsseg.page import Page
+from newsseg.io.page import Page
 
 FEATURES_VERSION = 3
 """Bumped whenever a feature changes meaning; a model records the version it was trained with."""

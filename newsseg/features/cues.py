@@ -211,7 +211,7 @@ def line_cues(text: str) -> frozenset[str]:
     return frozenset(name for name, test in CUES.items() if test(text))
 
 
-# -- The parts of bylines, datelines and credits, for newsseg.bylines (article structure) --------
+# -- The parts of bylines, datelines and credits, for newsseg.articles.bylines (article structure) --------
 
 AGENCY_ALTERNATION = "|".join(sorted(NEWS_AGENCIES, key=len, reverse=True))
 OPENING_BRACKETS = "（(〈<【["

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsseg.labels import BLANK, OUTSIDE, tag_role
+from newsseg.io.labels import BLANK, OUTSIDE, tag_role
 
 
 @dataclass(frozen=True)

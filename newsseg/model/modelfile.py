@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 from newsseg.errors import ModelFileError
-from newsseg.fileio import read_file_bytes, write_bytes_atomic
+from newsseg.io.fileio import read_file_bytes, write_bytes_atomic
 
 FORMAT_NAME = "newsseg-model"
 FORMAT_VERSION = 1

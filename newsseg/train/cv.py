@@ -29,14 +29,15 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold, ParameterGrid
 
 from newsseg.errors import UsageError
+from newsseg.evaluation.metrics import LOWER_IS_BETTER, Report
+from newsseg.evaluation.scoring import ALL, reports_by_kind
 from newsseg.features import FeatureSettings, page_features
 from newsseg.features.layout import Features
-from newsseg.fileio import write_text_atomic
-from newsseg.labels import LabelledPage
-from newsseg.metrics import LOWER_IS_BETTER, Report
+from newsseg.io.fileio import write_text_atomic
+from newsseg.io.labels import LabelledPage
+from newsseg.io.tables import markdown_table
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, LineCRF
 from newsseg.train.dataset import group_labels
-from newsseg.train.trainer import ALL, reports_by_kind
 
 GROUP_BY: tuple[str, ...] = ("page", "source")
 """How folds are made: whole page groups (twins together), or whole sources."""
@@ -450,19 +451,20 @@ def tune_table_text(result: TuneResult, suffix: str) -> str:
     if suffix == ".md":
         shown = ["rank", "c1", "c2", "window"]
         metrics = [m for m in MEAN_METRICS if not m.startswith("macro_")]
-        lines = [
-            f"Ranked by mean {result.metric} over {result.n_splits} folds (groups: {result.group_by}, "
-            f"seed {result.seed}); mean ± std over folds, all pages.",
-            "",
-            "| " + " | ".join(shown + metrics + ["fit s"]) + " |",
-            "|" + "---|" * (len(shown) + len(metrics) + 1),
+        header = [*shown, *metrics, "fit s"]
+        cells = [
+            [
+                *(str(row[c]) for c in shown),
+                *(f"{row[m]:.3f} ± {row[m + '_std']:.3f}" for m in metrics),
+                f"{row['fit_seconds']:.1f}",
+            ]
+            for row in rows
         ]
-        for row in rows:
-            cells = [str(row[c]) for c in shown]
-            cells += [f"{row[m]:.3f} ± {row[m + '_std']:.3f}" for m in metrics]
-            cells.append(f"{row['fit_seconds']:.1f}")
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + "\n"
+        intro = (
+            f"Ranked by mean {result.metric} over {result.n_splits} folds (groups: {result.group_by}, "
+            f"seed {result.seed}); mean ± std over folds, all pages."
+        )
+        return intro + "\n\n" + markdown_table(header, cells, right_from=len(header)) + "\n"
     raise UsageError(f"cannot write a table as {suffix or 'a file without suffix'}")
 
 

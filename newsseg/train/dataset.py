@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from newsseg.errors import InputError, UsageError
-from newsseg.labels import LabelledPage, read_labelled
+from newsseg.io.labels import LabelledPage, read_labelled
 
 LABELLED_SUFFIX = ".tsv"
 _TWIN_SUFFIX = re.compile(r"-(clean|zoned|raw|epaper)$")

@@ -16,16 +16,16 @@ import re
 from dataclasses import dataclass, field
 
 from newsseg.features.cues import COLUMN_LABELS, NEWS_AGENCIES
-from newsseg.train.corpus import CorpusArticle
-from newsseg.train.synth_data import (
+from newsseg.synth.corpus import CorpusArticle
+from newsseg.synth.data import (
     CAPTION_OPENINGS,
     COUNTIES,
     NUMERAL_HEADS,
     SUBHEAD_LABELS,
     UNITS,
 )
-from newsseg.train.synth_settings import BYLINE_FORMS, SynthSettings
-from newsseg.train.synth_text import (
+from newsseg.synth.settings import BYLINE_FORMS, SynthSettings
+from newsseg.synth.text import (
     SENTENCE_ENDS,
     clean_text,
     cut_at_sentence,

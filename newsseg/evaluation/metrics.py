@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from newsseg.labels import OUTSIDE, ROLES, is_begin, tag_role
+from newsseg.io.labels import OUTSIDE, ROLES, is_begin, tag_role
 from newsseg.model.decode import repair_tags
 
 ROLE_ORDER: tuple[str, ...] = (OUTSIDE, *ROLES)

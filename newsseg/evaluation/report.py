@@ -1,6 +1,6 @@
 """Error analysis: where a system's article boundaries are wrong, how sure it was, and an HTML view.
 
-:func:`compare_pages` runs a system (the CRF or a baseline, see :mod:`newsseg.baselines`) on
+:func:`compare_pages` runs a system (the CRF or a baseline, see :mod:`newsseg.evaluation.baselines`) on
 labelled pages and keeps, per page, the reference and predicted tags and the system's
 probability that each line starts an article.  From these:
 
@@ -15,14 +15,16 @@ probability that each line starts an article.  From these:
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from newsseg.baselines import ConfidenceTagger, CRFTagger
-from newsseg.labels import BLANK, OUTSIDE, LabelledPage, is_begin
-from newsseg.metrics import PageScores, Report, score_page
+from newsseg.evaluation.baselines import ConfidenceTagger, CRFTagger
+from newsseg.evaluation.metrics import PageScores, Report, score_page
+from newsseg.evaluation.scoring import LineTagging, content_tags_of, reports_of_scores
+from newsseg.features import FeatureSettings, page_features
+from newsseg.features.layout import Features
+from newsseg.io.labels import BLANK, OUTSIDE, LabelledPage, is_begin
 from newsseg.segmenter import PageCallback, Segmenter
-from newsseg.train.trainer import LineTagging, content_tags_of, reports_of_scores
 
 CONTEXT_LINES = 3
 """Non-blank lines shown on each side of a wrong boundary."""
@@ -58,14 +60,21 @@ class PageComparison:
         return self.labelled.name
 
 
-def compare_page(tagger: LineTagging, labelled: LabelledPage) -> PageComparison:
-    """Tag one labelled page with a system and score it (a Segmenter is used with its marginals)."""
+def compare_page(
+    tagger: LineTagging, labelled: LabelledPage, features: Sequence[Features] | None = None
+) -> PageComparison:
+    """Tag one labelled page with a system and score it (a Segmenter is used with its marginals).
+
+    ``features``, for a system that reads line features, are the page's features under its
+    settings when the caller has them already.
+    """
     if isinstance(tagger, Segmenter):
         tagger = CRFTagger(tagger)
+    extra = {} if features is None else {"features": features}
     if isinstance(tagger, ConfidenceTagger):
-        predicted, starts = tagger.tag_with_confidence(labelled.page)
+        predicted, starts = tagger.tag_with_confidence(labelled.page, **extra)
     else:
-        predicted, starts = tagger.tag(labelled.page), None
+        predicted, starts = tagger.tag(labelled.page, **extra), None
     scores = score_page(labelled.content_tags, content_tags_of(predicted, labelled), labelled.name)
     return PageComparison(labelled, list(predicted), None if starts is None else list(starts), scores)
 
@@ -77,6 +86,31 @@ def compare_pages(
     comparisons = []
     for done, labelled in enumerate(pages, start=1):
         comparisons.append(compare_page(tagger, labelled))
+        if on_page is not None:
+            on_page(done, len(pages))
+    return comparisons
+
+
+def compare_systems(
+    systems: Mapping[str, LineTagging], pages: Sequence[LabelledPage], on_page: PageCallback | None = None
+) -> dict[str, list[PageComparison]]:
+    """:func:`compare_page` for several systems on the same pages: ``{system name: comparisons}``.
+
+    Page by page, the line features are computed once for each distinct feature setting among
+    the systems that read them (those with a ``settings`` attribute), and shared.
+    """
+    taggers = {name: CRFTagger(t) if isinstance(t, Segmenter) else t for name, t in systems.items()}
+    comparisons: dict[str, list[PageComparison]] = {name: [] for name in taggers}
+    for done, labelled in enumerate(pages, start=1):
+        computed: dict[FeatureSettings, list[Features]] = {}
+        for name, tagger in taggers.items():
+            settings = getattr(tagger, "settings", None)
+            features = None
+            if settings is not None:
+                if settings not in computed:
+                    computed[settings] = page_features(labelled.page, settings)
+                features = computed[settings]
+            comparisons[name].append(compare_page(tagger, labelled, features))
         if on_page is not None:
             on_page(done, len(pages))
     return comparisons

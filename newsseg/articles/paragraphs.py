@@ -22,8 +22,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsseg.articles.joining import join_prose
 from newsseg.features.layout import ends_sentence
-from newsseg.joining import join_prose
 
 WIDTH_WINDOW = 10
 """Body lines on each side whose widths give the column width at a line."""
@@ -50,7 +50,7 @@ class BodyLine:
     role : str
         ``body`` or ``subhead``.
     width : float
-        Printed width of the whole input line (:func:`~newsseg.joining.printed_width`).
+        Printed width of the whole input line (:func:`~newsseg.articles.joining.printed_width`).
     gap_before : bool
         Whether a blank line (or a line of no article) separates it from the previous line.
     """
@@ -148,7 +148,7 @@ def build_paragraphs(lines: Sequence[BodyLine]) -> list[Paragraph]:
     -------
     list of Paragraph
         In reading order; subheads are paragraphs with role ``subhead``.  Text is joined with
-        :func:`~newsseg.joining.join_prose` (no spaces between Chinese characters).
+        :func:`~newsseg.articles.joining.join_prose` (no spaces between Chinese characters).
     """
     paragraphs: list[Paragraph] = []
     current: list[BodyLine] = []

@@ -23,9 +23,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsseg.labels import BLANK, OUTSIDE, LabelledPage
-from newsseg.page import Page, is_blank
-from newsseg.train.synth_article import (
+from newsseg.io.labels import BLANK, OUTSIDE, LabelledPage
+from newsseg.io.page import Page, is_blank
+from newsseg.synth.article import (
     ArticleContext,
     ArticleSource,
     PrintedArticle,
@@ -33,7 +33,7 @@ from newsseg.train.synth_article import (
     Tally,
     compose_article,
 )
-from newsseg.train.synth_data import (
+from newsseg.synth.data import (
     EDITOR_ROLES,
     FRAME_DEBRIS,
     JUNK_TOKENS,
@@ -41,9 +41,9 @@ from newsseg.train.synth_data import (
     WEEKDAYS,
     ZJGRRB_PAPERS,
 )
-from newsseg.train.synth_ocr import OcrProfile, damage_line, garbled_label
-from newsseg.train.synth_settings import SynthSettings
-from newsseg.train.synth_text import person_name, split_balanced, weighted_choice
+from newsseg.synth.ocr import OcrProfile, damage_line, garbled_label
+from newsseg.synth.settings import SynthSettings
+from newsseg.synth.text import person_name, split_balanced, weighted_choice
 
 ARTICLE_COUNT_WEIGHTS = {2: 1.5, 3: 3.5, 4: 4.0, 5: 3.0, 6: 1.5, 7: 1.0, 8: 0.6}
 """Relative frequency of the number of articles on a page, within the settings' bounds."""

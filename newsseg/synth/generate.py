@@ -1,7 +1,7 @@
 """Synthetic labelled pages from article corpora: the engine behind ``newsseg synth``.
 
 Hand-labelled pages are scarce, articles are plentiful.  A :class:`Synthesiser` turns corpus
-pages (see :mod:`newsseg.train.corpus` for the JSONL format) into labelled pages in the three
+pages (see :mod:`newsseg.synth.corpus` for the JSONL format) into labelled pages in the three
 kinds of text users bring (e-paper text, OCR in article order, OCR in raw reading order) and the
 conventions of two papers (人民日报, 浙江工人日报), with every phenomenon a splitter meets: 2-8
 articles with different column widths, kickers, titles over several lines, column labels,
@@ -9,8 +9,8 @@ subtitles with ——, bylines and datelines of many forms, photo captions and c
 page furniture and banners, blank lines in several regimes, OCR damage, duplicated passages,
 interleaved column blocks and frame debris.
 
->>> from newsseg.train.corpus import read_corpus
->>> from newsseg.train.synth import Synthesiser
+>>> from newsseg.synth.corpus import read_corpus
+>>> from newsseg.synth.generate import Synthesiser
 >>> synth = Synthesiser(read_corpus(["data/corpus/rmrb-subset.jsonl.gz"]), seed=0)
 >>> page = synth.page(0)            # a SynthPage: .labelled (LabelledPage) and .record()
 
@@ -29,12 +29,12 @@ from pathlib import Path
 
 from newsseg import __version__
 from newsseg.errors import CorpusError, UsageError
-from newsseg.fileio import write_text_atomic
-from newsseg.labels import labelled_text
-from newsseg.train.corpus import CorpusPage
-from newsseg.train.synth_article import ArticleSource, Tally, prepare_article
-from newsseg.train.synth_page import PageMaterial, SynthPage, build_page, draw_page
-from newsseg.train.synth_settings import BYLINE_FORMS, PHENOMENA, SynthSettings
+from newsseg.io.fileio import write_text_atomic
+from newsseg.io.labels import labelled_text
+from newsseg.synth.article import ArticleSource, Tally, prepare_article
+from newsseg.synth.corpus import CorpusPage
+from newsseg.synth.page import PageMaterial, SynthPage, build_page, draw_page
+from newsseg.synth.settings import BYLINE_FORMS, PHENOMENA, SynthSettings
 
 FILE_PREFIX = "synth-"
 MANIFEST_NAME = "manifest.json"

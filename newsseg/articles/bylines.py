@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsseg.articles.joining import compact
 from newsseg.features.cues import (
     AUTHOR_LINE,
     CJK,
@@ -37,7 +38,6 @@ from newsseg.features.cues import (
     PHOTO_CREDIT_END,
 )
 from newsseg.features.layout import SPACE_CHARS
-from newsseg.joining import compact
 
 NAME_FIELDS: tuple[str, ...] = ("reporters", "correspondents", "photographers", "authors")
 """The byline fields that hold lists of names."""
@@ -342,7 +342,7 @@ def split_byline(text: str) -> tuple[str, str]:
     Parameters
     ----------
     text : str
-        Byline lines joined (:func:`~newsseg.joining.join_lines`), perhaps with the start of
+        Byline lines joined (:func:`~newsseg.articles.joining.join_lines`), perhaps with the start of
         the body after them.
 
     Returns

@@ -16,8 +16,8 @@ import colorsys
 import html
 from collections.abc import Sequence
 
-from newsseg.articles import DEFAULT_REVIEW_THRESHOLD, Article, PageResult
-from newsseg.labels import OUTSIDE, tag_role
+from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, Article, PageResult
+from newsseg.io.labels import OUTSIDE, tag_role
 
 ROLE_MARKS: dict[str, str] = {
     "kicker": "K",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from newsseg.joining import compact
+from newsseg.articles.joining import compact
 
 SHARED = 0.6
 """Share of a line's character trigrams found in the text before it for the line to count as repeated."""

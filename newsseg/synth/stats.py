@@ -11,8 +11,9 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
-from newsseg.labels import OUTSIDE, ROLES, LabelledPage, is_begin
-from newsseg.metrics import role_of
+from newsseg.evaluation.metrics import role_of
+from newsseg.io.labels import OUTSIDE, ROLES, LabelledPage, is_begin
+from newsseg.io.tables import markdown_table
 
 LENGTH_BINS: tuple[tuple[int, int], ...] = ((1, 5), (6, 9), (10, 12), (13, 14), (15, 16), (17, 20), (21, 10_000))
 """Bins of the line-length distribution (characters of the stripped line)."""
@@ -113,10 +114,5 @@ def comparison_table(columns: dict[str, dict[str, float]]) -> str:
     names: list[str] = []
     for stats in columns.values():
         names.extend(name for name in stats if name not in names)
-    header = "| statistic | " + " | ".join(columns) + " |"
-    rule = "|---|" + "---:|" * len(columns)
-    rows = [
-        f"| {name} | " + " | ".join(_format(name, stats.get(name)) for stats in columns.values()) + " |"
-        for name in names
-    ]
-    return "\n".join([header, rule, *rows])
+    rows = [[name, *(_format(name, stats.get(name)) for stats in columns.values())] for name in names]
+    return markdown_table(["statistic", *columns], rows)

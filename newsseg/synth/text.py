@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from newsseg.train.synth_data import GIVEN_NAME_CHARS, SURNAMES
+from newsseg.synth.data import GIVEN_NAME_CHARS, SURNAMES
 
 Choice = TypeVar("Choice")
 

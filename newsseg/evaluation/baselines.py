@@ -4,7 +4,10 @@ Every system is a :class:`Tagger`: it has a ``name`` and ``tag(page)`` gives one
 of the page (``""`` for blank lines, ``O``, ``B-ROLE`` or ``I-ROLE`` for the others), with no
 ``I-`` line before a ``B-``.  Systems that can say how sure they are also implement
 :class:`ConfidenceTagger`: ``tag_with_confidence(page)`` adds, for each line, the probability
-that an article starts there.
+that an article starts there.  Systems that read the line features (the CRF and the line
+classifier) have a ``settings`` attribute and take the page's features as ``features=``, so that
+a page scored by several systems has its features computed once
+(:func:`~newsseg.evaluation.report.compare_systems`).
 
 * :class:`CRFTagger` wraps a :class:`~newsseg.segmenter.Segmenter` (the bundled model or any
   trained one); its confidence is the CRF's marginal probability of a ``B-`` tag.
@@ -32,9 +35,9 @@ from newsseg.errors import UsageError
 from newsseg.features import FeatureSettings, page_features
 from newsseg.features.cues import BYLINE_CUES, FURNITURE_CUES, line_cues
 from newsseg.features.layout import COMMAS, SENTENCE_FINAL, Features, display_width
-from newsseg.labels import OUTSIDE, LabelledPage
+from newsseg.io.labels import OUTSIDE, LabelledPage
+from newsseg.io.page import Page, as_page
 from newsseg.model.decode import repair_tags, spread_tags
-from newsseg.page import Page, as_page
 from newsseg.segmenter import PageCallback, Segmenter
 
 
@@ -77,11 +80,18 @@ class CRFTagger:
         self.segmenter = segmenter
         self.name = name
 
-    def tag(self, page: Page) -> list[str]:
-        return self.segmenter.tag(page)
+    @property
+    def settings(self) -> FeatureSettings:
+        """The line features the segmenter reads."""
+        return self.segmenter.settings
 
-    def tag_with_confidence(self, page: Page) -> tuple[list[str], list[float]]:
-        tags, starts, _ = self.segmenter.tag_with_starts(as_page(page))
+    def tag(self, page: Page, features: Sequence[Features] | None = None) -> list[str]:
+        return self.segmenter.tag(page, features)
+
+    def tag_with_confidence(
+        self, page: Page, features: Sequence[Features] | None = None
+    ) -> tuple[list[str], list[float]]:
+        tags, starts, _ = self.segmenter.tag_with_starts(as_page(page), features)
         return tags, starts
 
 
@@ -250,21 +260,23 @@ class LineClassifier:
             raise RuntimeError("the line classifier is not trained")
         return self.model.predict_proba(self.vectorizer.transform(rows))
 
-    def tag_with_confidence(self, page: Page) -> tuple[list[str], list[float]]:
+    def tag_with_confidence(
+        self, page: Page, features: Sequence[Features] | None = None
+    ) -> tuple[list[str], list[float]]:
         page = as_page(page)
         content = page.content_indices
         starts = [0.0] * len(page.lines)
         if not content:
             return spread_tags([], content, len(page.lines)), starts
-        probabilities = self._probabilities(self.features(page))
+        probabilities = self._probabilities(self.features(page) if features is None else features)
         labels = list(self.model.classes_)
         tags = repair_tags([labels[i] for i in probabilities.argmax(axis=1)])
         for index, row in zip(content, probabilities, strict=True):
             starts[index] = _begin_probability(labels, row)
         return spread_tags(tags, content, len(page.lines)), starts
 
-    def tag(self, page: Page) -> list[str]:
-        return self.tag_with_confidence(page)[0]
+    def tag(self, page: Page, features: Sequence[Features] | None = None) -> list[str]:
+        return self.tag_with_confidence(page, features)[0]
 
 
 BASELINES: tuple[str, ...] = ("rules", "line-classifier")

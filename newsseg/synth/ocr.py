@@ -3,7 +3,7 @@
 Full-width punctuation printed as ASCII (``：`` as ``:``, commas on some pages), dashes read as
 ``一``, characters read as look-alikes, stray Latin tokens from specks, stray spaces, spaced-out
 headline characters.  Each function takes the page's :class:`OcrProfile` and random generator
-and counts what it does in a :class:`~newsseg.train.synth_article.Tally`.
+and counts what it does in a :class:`~newsseg.synth.article.Tally`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import asdict, dataclass
 
-from newsseg.train.synth_article import Tally
-from newsseg.train.synth_data import (
+from newsseg.synth.article import Tally
+from newsseg.synth.data import (
     ASCII_PUNCTUATION,
     DIGIT_CONFUSIONS,
     LABEL_JUNK,

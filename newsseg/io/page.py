@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from newsseg.errors import InputError
-from newsseg.fileio import read_file_bytes
+from newsseg.io.fileio import read_file_bytes
 
 MAX_LINE_CHARS = 20_000
 """Longest line accepted; OCR lines are short, a longer line means the file is not a page."""

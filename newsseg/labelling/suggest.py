@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsseg.articles import PageResult
+from newsseg.articles.records import PageResult
 
 RANKINGS: tuple[str, ...] = ("line", "page")
 """``line``: log-probability per tagged line (default); ``page``: the page's log-probability."""

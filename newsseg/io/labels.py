@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsseg.errors import InputError, LabelError
-from newsseg.fileio import read_file_bytes, write_text_atomic
-from newsseg.page import Page, decode_page_bytes, is_blank
+from newsseg.io.fileio import read_file_bytes, write_text_atomic
+from newsseg.io.page import Page, decode_page_bytes, is_blank
 
 ROLES: tuple[str, ...] = (
     "kicker",

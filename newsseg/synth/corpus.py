@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsseg.errors import CorpusError
-from newsseg.fileio import read_file_bytes, write_bytes_atomic
+from newsseg.io.fileio import read_file_bytes, write_bytes_atomic
 
 PageKey = tuple[str, str, str]
 """(paper, date, page) of a corpus page, e.g. ``("人民日报", "2019-02-14", "20")``."""

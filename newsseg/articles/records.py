@@ -5,7 +5,7 @@ first and last line of each article in the input file, every line with its role,
 confidence that the article starts there and whether that is low enough to review.  Each
 article's parts — kicker, title, subtitle, column label, parsed byline, paragraphs with
 subheads, captions, left-out noise — are read from its lines on first use
-(:func:`newsseg.structure.read_structure`).  A :class:`PageResult` holds a page's articles, its
+(:func:`newsseg.articles.structure.read_structure`).  A :class:`PageResult` holds a page's articles, its
 tags, the lines that belong to no article (page furniture) and the model's probabilities.
 """
 
@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newsseg.bylines import Byline
-from newsseg.joining import join_lines
-from newsseg.labels import OUTSIDE
+from newsseg.articles.bylines import Byline
+from newsseg.articles.joining import join_lines
+from newsseg.articles.paragraphs import Paragraph
+from newsseg.articles.structure import ArticleStructure, Caption, Passage, read_structure
+from newsseg.io.labels import OUTSIDE
+from newsseg.io.page import Page
 from newsseg.model.decode import Segment, decode_segments
-from newsseg.page import Page
-from newsseg.paragraphs import Paragraph
-from newsseg.structure import ArticleStructure, Caption, Passage, read_structure
 
 __all__ = [
     "DEFAULT_REVIEW_THRESHOLD",

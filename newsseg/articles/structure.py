@@ -2,10 +2,10 @@
 
 :func:`read_structure` takes an article's lines (number, text, role) and returns an
 :class:`ArticleStructure`: the headline parts joined (kicker, title, subtitle, column label),
-the byline parsed (:mod:`newsseg.bylines`) and cut off the body text that shares its line, the
-body rejoined into paragraphs with subheads in place (:mod:`newsseg.paragraphs`), the captions
+the byline parsed (:mod:`newsseg.articles.bylines`) and cut off the body text that shares its line, the
+body rejoined into paragraphs with subheads in place (:mod:`newsseg.articles.paragraphs`), the captions
 with their photo credits, and the passages left out of the text — lines labelled ``noise`` and
-passages OCR duplicated (:mod:`newsseg.duplicates`).
+passages OCR duplicated (:mod:`newsseg.articles.duplicates`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsseg.bylines import (
+from newsseg.articles.bylines import (
     Byline,
     is_incomplete,
     merge_bylines,
@@ -24,10 +24,10 @@ from newsseg.bylines import (
     split_byline,
     starts_with_dateline,
 )
-from newsseg.duplicates import find_duplicates
+from newsseg.articles.duplicates import find_duplicates
+from newsseg.articles.joining import join_headline, join_lines, join_prose, printed_width
+from newsseg.articles.paragraphs import BodyLine, Paragraph, build_paragraphs
 from newsseg.features.cues import CAPTION_START, LEADING_DASH, TRAILING_DASH
-from newsseg.joining import join_headline, join_lines, join_prose, printed_width
-from newsseg.paragraphs import BodyLine, Paragraph, build_paragraphs
 
 LineTuple = tuple[int, str, str]
 """One article line: 1-based input number, text, role."""
