@@ -198,10 +198,10 @@ def run_quality(jobs: int) -> QualityResult:
     unseen = [p for p in scored if p.name not in seen and source_kind(p.name) not in bundled_kinds]
     log(f"scoring {', '.join(systems)} on {len(scored)} pages (the bundled model on the {len(unseen)} it never saw)")
     comparisons = compare_systems(systems, scored)
+    unseen_names = {p.name for p in unseen}
     results: dict[str, dict[str, Report]] = {}
     for name, pages_compared in comparisons.items():
         if name == "crf (bundled model)":
-            unseen_names = {p.name for p in unseen}
             reports = comparison_reports([c for c in pages_compared if c.name in unseen_names]) if unseen else {}
             reports.pop(ALL, None)
         else:

@@ -83,12 +83,7 @@ def compare_pages(
     tagger: LineTagging, pages: Sequence[LabelledPage], on_page: PageCallback | None = None
 ) -> list[PageComparison]:
     """:func:`compare_page` for many pages, in order, with a progress callback ``(done, total)``."""
-    comparisons = []
-    for done, labelled in enumerate(pages, start=1):
-        comparisons.append(compare_page(tagger, labelled))
-        if on_page is not None:
-            on_page(done, len(pages))
-    return comparisons
+    return compare_systems({"system": tagger}, pages, on_page)["system"]
 
 
 def compare_systems(
