@@ -57,7 +57,7 @@ from newsseg.io.tables import markdown_table
 from newsseg.segmenter import Segmenter, source_kind
 from newsseg.train.cv import cross_validate
 from newsseg.train.dataset import group_labels, holdout_split, read_labelled_pages
-from newsseg.train.trainer import pages_under_training_sources, shared_groups
+from newsseg.train.trainer import pages_seen_in_training, shared_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "data" / "pages"
@@ -194,7 +194,7 @@ def run_quality(jobs: int) -> QualityResult:
     }
     # A page is unseen by the bundled model if it lies under none of the model's training sources
     # and no page of its kind was trained on (a source that does not resolve here cannot be checked).
-    seen = set(pages_under_training_sources(bundled.manifest, scored))
+    seen = set(pages_seen_in_training(bundled, scored))
     unseen = [p for p in scored if p.name not in seen and source_kind(p.name) not in bundled_kinds]
     log(f"scoring {', '.join(systems)} on {len(scored)} pages (the bundled model on the {len(unseen)} it never saw)")
     comparisons = compare_systems(systems, scored)

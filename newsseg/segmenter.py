@@ -25,9 +25,17 @@ from newsseg.articles.records import PageResult, build_articles
 from newsseg.errors import ModelFileError
 from newsseg.features import FEATURES_VERSION, FeatureSettings, page_features
 from newsseg.features.layout import Features
+from newsseg.io.fingerprints import page_fingerprint
 from newsseg.io.labels import TAGS, LabelledPage
 from newsseg.io.page import Page, as_page
-from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, IterationCallback, LineCRF
+from newsseg.model.crf import (
+    DEFAULT_C1,
+    DEFAULT_C2,
+    DEFAULT_MAX_ITERATIONS,
+    IterationCallback,
+    LineCRF,
+    library_versions,
+)
 from newsseg.model.decode import repair_tags, spread_tags
 from newsseg.model.modelfile import load_model_file, model_file_bytes, save_model_file
 
@@ -80,6 +88,8 @@ class Segmenter:
     manifest : dict
         The model's description: versions, labels, feature settings, CRF parameters, training
         summary and held-out scores (empty until fitted or loaded).
+    training_pages : frozenset of str
+        Fingerprints of the pages it was trained on (:func:`~newsseg.io.fingerprints.page_fingerprint`).
     """
 
     def __init__(
@@ -92,6 +102,7 @@ class Segmenter:
         self.settings = settings or FeatureSettings()
         self.crf = LineCRF(c1=c1, c2=c2, max_iterations=max_iterations)
         self.manifest: dict = {}
+        self.training_pages: frozenset[str] = frozenset()
 
     # -- training ---------------------------------------------------------------------------
 
@@ -162,8 +173,10 @@ class Segmenter:
             "tags": dict(sorted(tag_counts.items())),
         }
         summary.update(extra_summary or {})
+        self.training_pages = frozenset(page_fingerprint(labelled.page) for labelled in pages)
         self.manifest = {
             "newsseg_version": __version__,
+            "libraries": library_versions(),
             "labels": sorted(set(self.crf.labels) | {t for t in TAGS if t in tag_counts}),
             "features": self.settings.to_dict(),
             "crf": self.crf.params,
@@ -175,15 +188,15 @@ class Segmenter:
 
     def to_bytes(self) -> bytes:
         """The model file's bytes (a zip of the CRF and the manifest)."""
-        if self.crf.model_bytes is None:
+        if self.crf.weights is None:
             raise RuntimeError("the segmenter is not trained")
-        return model_file_bytes(self.crf.model_bytes, self.manifest)
+        return model_file_bytes(self.crf.weights, self.manifest, sorted(self.training_pages))
 
     def save(self, path: str | Path) -> None:
         """Write the model to one file, atomically."""
-        if self.crf.model_bytes is None:
+        if self.crf.weights is None:
             raise RuntimeError("the segmenter is not trained")
-        save_model_file(path, self.crf.model_bytes, self.manifest)
+        save_model_file(path, self.crf.weights, self.manifest, sorted(self.training_pages))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Segmenter:
@@ -196,25 +209,20 @@ class Segmenter:
             feature version.
         """
         model_path = default_model_path() if path is None else Path(path)
-        crf_bytes, manifest = load_model_file(model_path)
-        name = str(model_path)
-        try:
-            settings = FeatureSettings.from_dict(manifest["features"])
-        except (TypeError, ValueError) as error:
-            raise ModelFileError(f"the model's feature settings are not understood ({error})", name) from None
+        loaded = load_model_file(model_path)
+        manifest = loaded.manifest
+        settings = FeatureSettings.from_dict(manifest["features"])
         if settings.version != FEATURES_VERSION:
             raise ModelFileError(
                 f"the model was trained with features version {settings.version}, but this newsseg "
                 f"computes version {FEATURES_VERSION}; retrain it with `newsseg train`",
-                name,
+                str(model_path),
             )
-        try:
-            crf = LineCRF.from_bytes(crf_bytes, manifest.get("crf"))
-        except (ValueError, OSError) as error:
-            raise ModelFileError(f"CRFsuite cannot open the model ({error})", name) from None
+        crf = LineCRF.from_weights(loaded.weights, manifest.get("crf"))
         segmenter = cls(settings)
         segmenter.crf = crf
         segmenter.manifest = manifest
+        segmenter.training_pages = loaded.training_pages
         return segmenter
 
     # -- prediction -------------------------------------------------------------------------
@@ -268,12 +276,9 @@ class Segmenter:
         probability : float
             The probability of the whole tag sequence.
         """
-        tags, marginals, probability = self.crf.tag_with_marginals(
-            self.features(page) if features is None else features
-        )
-        starts = [sum(p for label, p in m.items() if label.startswith("B-")) for m in marginals]
+        tags, starts, probability = self.crf.start_probabilities(self.features(page) if features is None else features)
         all_starts = [0.0] * len(page.lines)
-        for index, start in zip(page.content_indices, starts, strict=True):
+        for index, start in zip(page.content_indices, starts.tolist(), strict=True):
             all_starts[index] = start
         return spread_tags(repair_tags(tags), page.content_indices, len(page.lines)), all_starts, probability
 

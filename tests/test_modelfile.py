@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -12,31 +11,46 @@ import zipfile
 import pytest
 
 from newsseg.errors import ModelFileError
-from newsseg.model.modelfile import CRF_NAME, FORMAT_VERSION, MANIFEST_NAME, load_model_file
+from newsseg.io.fingerprints import page_fingerprint
+from newsseg.model.modelfile import (
+    FORMAT_2_MEMBERS,
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    STATE_WEIGHTS_NAME,
+    TRAINING_PAGES_NAME,
+    TRANSITIONS_NAME,
+    load_model_file,
+)
 from newsseg.segmenter import Segmenter
 
 from .conftest import PAGES
 
 
-def _rewrite(source, target, manifest_change=None, crf_change=None, drop=None):
+def _rewrite(source, target, manifest_change=None, member_change=None, drop=None):
+    """Copy a model file, changing its manifest and one member (``(name, function)``)."""
     with zipfile.ZipFile(source) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     manifest = json.loads(members[MANIFEST_NAME])
     if manifest_change:
         manifest_change(manifest)
     members[MANIFEST_NAME] = json.dumps(manifest).encode()
-    if crf_change:
-        members[CRF_NAME] = crf_change(members[CRF_NAME])
+    if member_change:
+        name, change = member_change
+        members[name] = change(members[name])
     with zipfile.ZipFile(target, "w") as archive:
         for name, data in members.items():
             if name != drop:
                 archive.writestr(name, data)
 
 
-def test_model_file_is_a_zip_of_manifest_and_crf(small_model):
+def test_model_file_is_a_zip_of_manifest_and_arrays(small_model, small_training_set):
     with zipfile.ZipFile(small_model) as archive:
-        assert sorted(archive.namelist()) == sorted([CRF_NAME, MANIFEST_NAME])
+        assert sorted(archive.namelist()) == sorted([*FORMAT_2_MEMBERS, MANIFEST_NAME, TRAINING_PAGES_NAME])
         manifest = json.loads(archive.read(MANIFEST_NAME))
+        listed = json.loads(archive.read(TRAINING_PAGES_NAME))
+    assert set(listed) == {page_fingerprint(labelled.page) for labelled in small_training_set}
+    assert not any(name.endswith((".pkl", ".pickle", ".crfsuite")) for name in archive.namelist())
+    assert {"numpy", "jieba", "python-crfsuite", "crfsuite", "python"} <= set(manifest["libraries"])
     assert manifest["format"] == "newsseg-model" and manifest["format_version"] == FORMAT_VERSION
     assert "B-title" in manifest["labels"] and "O" in manifest["labels"]
     assert manifest["features"]["window"] == 2
@@ -78,7 +92,7 @@ def test_training_does_not_depend_on_the_hash_seed(tmp_path):
         ]
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run(command, env=env, check=True, capture_output=True)
-        digests.append(Segmenter.load(model).manifest["crf_sha256"])
+        digests.append(model.read_bytes())
     assert digests[0] == digests[1]
 
 
@@ -124,11 +138,12 @@ def test_flipped_bytes_are_caught(small_model, tmp_path):
         Segmenter.load(path)
 
 
-def test_crf_bytes_not_matching_checksum(small_model, tmp_path):
-    path = tmp_path / "tampered.nsm"
-    _rewrite(small_model, path, crf_change=lambda crf: crf[:-10] + b"0123456789")
-    with pytest.raises(ModelFileError, match="does not match its checksum"):
-        Segmenter.load(path)
+def test_members_not_matching_their_checksums(small_model, tmp_path):
+    for number, member in enumerate(FORMAT_2_MEMBERS):
+        path = tmp_path / f"tampered-{number}.nsm"
+        _rewrite(small_model, path, member_change=(member, lambda data: data[:-1] + bytes([data[-1] ^ 1])))
+        with pytest.raises(ModelFileError, match="does not match its checksum"):
+            Segmenter.load(path)
 
 
 def test_newer_format_asks_for_an_upgrade(small_model, tmp_path):
@@ -152,15 +167,18 @@ def test_foreign_manifest(small_model, tmp_path):
         Segmenter.load(path)
 
 
-def test_missing_crf_member(small_model, tmp_path):
-    path = tmp_path / "nocrf.nsm"
-    _rewrite(small_model, path, drop=CRF_NAME)
-    with pytest.raises(ModelFileError, match=r"has no model\.crfsuite"):
+def test_missing_weights_member(small_model, tmp_path):
+    path = tmp_path / "noweights.nsm"
+    _rewrite(small_model, path, drop=TRANSITIONS_NAME)
+    with pytest.raises(ModelFileError, match=r"has no crf/transitions\.f64"):
         Segmenter.load(path)
 
 
-def test_load_model_file_returns_bytes_and_manifest(small_model):
-    crf, manifest = load_model_file(small_model)
-    assert crf[:4] == b"lCRF"
-    assert isinstance(manifest, dict)
-    assert io.BytesIO(crf).getbuffer().nbytes == len(crf)
+def test_load_model_file_returns_arrays_and_manifest(small_model):
+    loaded = load_model_file(small_model)
+    weights = loaded.weights
+    assert weights.state.shape == (len(weights.attributes), len(weights.labels))
+    assert weights.transitions.shape == (len(weights.labels), len(weights.labels))
+    assert loaded.manifest["format_version"] == FORMAT_VERSION
+    with zipfile.ZipFile(small_model) as archive:
+        assert len(archive.read(STATE_WEIGHTS_NAME)) == 8 * int((weights.state != 0).sum())

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from newsseg.evaluation.scoring import evaluate_pages
+from newsseg.io.fingerprints import page_fingerprint
 from newsseg.segmenter import Segmenter
 from newsseg.train.dataset import group_labels, holdout_split, read_labelled_pages
-from newsseg.train.trainer import pages_under_training_sources
+from newsseg.train.trainer import pages_seen_in_training
 
 from .conftest import PAGES, ROOT
 
@@ -51,9 +52,15 @@ def test_bundled_model_never_saw_the_labelled_pages(bundled_reports, monkeypatch
     segmenter, pages, _ = bundled_reports
     monkeypatch.chdir(ROOT)  # the manifest names its training data relative to the repository
     assert set(segmenter.manifest["training"]["kinds"]) == {"synthetic"}
-    assert pages_under_training_sources(segmenter.manifest, pages) == []
-    as_if_trained_on_real = {"training": {"sources": ["data/pages/real"]}}
-    assert pages_under_training_sources(as_if_trained_on_real, pages) == [str(PAGES / "real" / "zjgrrb-page.tsv")]
+    assert pages_seen_in_training(segmenter, pages) == []
+    as_if_trained_on_real = Segmenter()
+    as_if_trained_on_real.manifest = {"training": {"sources": ["data/pages/real"]}}
+    assert pages_seen_in_training(as_if_trained_on_real, pages) == [str(PAGES / "real" / "zjgrrb-page.tsv")]
+    as_if_trained_on_one_page = Segmenter()
+    as_if_trained_on_one_page.training_pages = frozenset({page_fingerprint(pages[5].page)})
+    seen = pages_seen_in_training(as_if_trained_on_one_page, pages)
+    assert pages[5].name in seen
+    assert all(page_fingerprint(p.page) == page_fingerprint(pages[5].page) for p in pages if p.name in seen)
 
 
 @pytest.mark.parametrize("kind", sorted(BUNDLED_THRESHOLDS))

@@ -30,7 +30,7 @@ from newsseg.evaluation.report import boundary_errors, compare_systems, comparis
 from newsseg.evaluation.scoring import ALL
 from newsseg.io.fileio import atomic_writer
 from newsseg.train.dataset import read_labelled_pages
-from newsseg.train.trainer import pages_under_training_sources, shared_groups
+from newsseg.train.trainer import pages_seen_in_training, shared_groups
 
 Baseline = StrEnum("Baseline", {name.replace("-", "_"): name for name in BASELINES})
 
@@ -139,10 +139,10 @@ def evaluate_command(
                 f"--train-data and the scored pages share {len(leaked)} page group(s) ({shown}); a baseline must "
                 "never be scored on pages it trained on"
             )
-        seen = pages_under_training_sources(segmenter.manifest, labelled)
+        seen = pages_seen_in_training(segmenter, labelled)
         if seen:
             err.print(
-                f"warning: the model was trained on folders holding {len(seen)} of these {len(labelled)} pages; "
+                f"warning: the model was trained on {len(seen)} of these {len(labelled)} pages; "
                 "its scores on them are not held-out figures",
                 markup=False,
             )

@@ -51,12 +51,34 @@ class FeatureSettings:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> FeatureSettings:
+    def from_dict(cls, data: object) -> FeatureSettings:
+        """Settings from :meth:`to_dict`'s output, checked field by field (they may come from an untrusted file).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``data`` is not a dict of known fields, each of the right type and in range.
+        """
+        if not isinstance(data, dict):
+            raise TypeError("the feature settings are not an object")
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ValueError(f"unknown feature settings: {', '.join(sorted(unknown))}")
+            raise ValueError(f"unknown feature settings: {', '.join(sorted(map(str, unknown))[:5])}")
+        for name, value in data.items():
+            if name in _FLAG_SETTINGS:
+                if not isinstance(value, bool):
+                    raise TypeError(f"{name} must be true or false, not {value!r:.40}")
+            else:
+                low, high = _SETTING_RANGES[name]
+                if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                    raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r:.40}")
         return cls(**data)
+
+
+_FLAG_SETTINGS = frozenset({"lexical", "words"})
+_SETTING_RANGES = {"window": (0, 10), "cohesion_window": (0, 100), "version": (0, 1_000_000)}
+"""Accepted values of the numeric settings; a window beyond these is no setting anyone trains."""
 
 
 def cue_features(text: str) -> Features:

@@ -1,21 +1,27 @@
-"""LineCRF: a linear-chain CRF over the lines of a page, on python-crfsuite.
+"""LineCRF: a linear-chain CRF over the lines of a page, trained by CRFsuite, applied in numpy.
 
 Estimator-style: :meth:`LineCRF.fit` takes feature sequences and tag sequences,
-:meth:`LineCRF.tag` and :meth:`LineCRF.marginals` take one feature sequence.  The trained model
-is held as CRFsuite's own bytes (:attr:`LineCRF.model_bytes`) and opened in memory, so no file
-or pickle is involved.  Training is L-BFGS with elastic-net regularisation (``c1`` L1, ``c2``
-L2) and is deterministic for the same input.
+:meth:`LineCRF.tag` and :meth:`LineCRF.tag_with_marginals` take one feature sequence.  Training
+is CRFsuite's L-BFGS with elastic-net regularisation (``c1`` L1, ``c2`` L2), deterministic for
+the same input.  The trained model is then read out of CRFsuite's bytes in Python
+(:mod:`~newsseg.model.crfsuite_file`) and held as plain arrays (:attr:`LineCRF.weights`), which
+is all a model file stores and all prediction uses: CRFsuite's C code never sees a model file.
 """
 
 from __future__ import annotations
 
+import platform
 import tempfile
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-import pycrfsuite
+import numpy as np
 
 from newsseg.features.layout import Features
+from newsseg.model.crfsuite_file import weights_from_crfsuite
+from newsseg.model.weights import CRFWeights
 
 DEFAULT_C1 = 0.1
 DEFAULT_C2 = 1.0
@@ -25,16 +31,35 @@ IterationCallback = Callable[[int, float], None]
 """Called after each L-BFGS iteration with (iteration number, loss)."""
 
 
-class _ReportingTrainer(pycrfsuite.Trainer):
-    """A CRFsuite trainer that reports each iteration to a callback instead of printing."""
+def library_versions() -> dict[str, str]:
+    """Versions of Python and of the libraries that train a model and compute its features."""
+    import pycrfsuite
 
-    def __init__(self, callback: IterationCallback | None) -> None:
-        super().__init__(verbose=False)
-        self.callback = callback
+    versions = {"python": platform.python_version(), "crfsuite": pycrfsuite.CRFSUITE_VERSION}
+    for package in ("numpy", "jieba", "python-crfsuite", "scikit-learn"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
 
-    def on_iteration(self, log: str, info: dict) -> None:
-        if self.callback is not None:
-            self.callback(int(info.get("num", 0)), float(info.get("loss", 0.0)))
+
+def _reporting_trainer(callback: IterationCallback | None) -> tuple[Any, Callable[..., Any]]:
+    """A CRFsuite trainer that reports each iteration to ``callback`` and prints nothing.
+
+    python-crfsuite calls its ``on_*`` hooks only when ``verbose`` is on, and then also prints
+    the whole log; this one reads the log itself and passes on the iterations alone.  CRFsuite
+    is imported here, so that prediction never loads it.
+    """
+    import pycrfsuite
+
+    class ReportingTrainer(pycrfsuite.Trainer):
+        def message(self, message: str) -> None:
+            if self.logparser.feed(message) == "iteration" and callback is not None:
+                info = self.logparser.last_iteration
+                callback(int(info.get("num", 0)), float(info.get("loss", 0.0)))
+
+    return ReportingTrainer(verbose=False), pycrfsuite.ItemSequence
 
 
 class LineCRF:
@@ -63,8 +88,7 @@ class LineCRF:
         self.c2 = c2
         self.max_iterations = max_iterations
         self.all_transitions = all_transitions
-        self.model_bytes: bytes | None = None
-        self._tagger: pycrfsuite.Tagger | None = None
+        self.weights: CRFWeights | None = None
 
     @property
     def params(self) -> dict:
@@ -92,12 +116,12 @@ class LineCRF:
         """
         if len(X) != len(y):
             raise ValueError(f"{len(X)} feature sequences but {len(y)} tag sequences")
-        trainer = _ReportingTrainer(on_iteration)
+        trainer, item_sequence = _reporting_trainer(on_iteration)
         for xseq, yseq in zip(X, y, strict=True):
             if len(xseq) != len(yseq):
                 raise ValueError("a page has different numbers of feature dicts and tags")
             if xseq:
-                trainer.append(pycrfsuite.ItemSequence(list(xseq)), list(yseq))
+                trainer.append(item_sequence(list(xseq)), list(yseq))
         trainer.select("lbfgs")
         trainer.set_params(
             {
@@ -110,13 +134,12 @@ class LineCRF:
         with tempfile.TemporaryDirectory(prefix="newsseg-") as tmp:
             path = Path(tmp) / "model.crfsuite"
             trainer.train(str(path))
-            self.model_bytes = path.read_bytes()
-        self._tagger = None
+            self.weights = weights_from_crfsuite(path.read_bytes())
         return self
 
     @classmethod
-    def from_bytes(cls, data: bytes, params: dict | None = None) -> LineCRF:
-        """Open a CRF from CRFsuite model bytes (raises ValueError if they are not a model)."""
+    def from_weights(cls, weights: CRFWeights, params: dict | None = None) -> LineCRF:
+        """A trained CRF from its weights and the training parameters saved with them."""
         params = params or {}
         crf = cls(
             c1=params.get("c1", DEFAULT_C1),
@@ -124,43 +147,43 @@ class LineCRF:
             max_iterations=params.get("max_iterations", DEFAULT_MAX_ITERATIONS),
             all_transitions=params.get("all_transitions", False),
         )
-        crf.model_bytes = data
-        crf._open()
+        crf.weights = weights
         return crf
 
-    def _open(self) -> pycrfsuite.Tagger:
-        if self._tagger is None:
-            if self.model_bytes is None:
-                raise RuntimeError("the CRF is not trained")
-            tagger = pycrfsuite.Tagger()
-            tagger.open_inmemory(self.model_bytes)
-            self._tagger = tagger
-        return self._tagger
+    def _trained(self) -> CRFWeights:
+        if self.weights is None:
+            raise RuntimeError("the CRF is not trained")
+        return self.weights
 
     @property
     def labels(self) -> list[str]:
         """The tags the model knows."""
-        return list(self._open().labels())
+        return list(self._trained().labels)
 
     def tag(self, xseq: Sequence[Features]) -> list[str]:
         """The most likely tag of each line (Viterbi)."""
         if not xseq:
             return []
-        return list(self._open().tag(pycrfsuite.ItemSequence(list(xseq))))
+        return self._trained().tag(xseq)
 
     def tag_with_marginals(self, xseq: Sequence[Features]) -> tuple[list[str], list[dict[str, float]], float]:
         """Viterbi tags, each line's marginal probability of every tag, and the sequence's probability."""
         if not xseq:
             return [], [], 1.0
-        tagger = self._open()
-        tagger.set(pycrfsuite.ItemSequence(list(xseq)))
-        tags = list(tagger.tag())
-        labels = tagger.labels()
-        marginals = [{label: tagger.marginal(label, i) for label in labels} for i in range(len(tags))]
-        return tags, marginals, tagger.probability(tags)
+        weights = self._trained()
+        tags, marginals, probability = weights.tag_with_marginals(xseq)
+        labels = weights.labels
+        return tags, [dict(zip(labels, row.tolist(), strict=True)) for row in marginals], probability
+
+    def start_probabilities(self, xseq: Sequence[Features]) -> tuple[list[str], np.ndarray, float]:
+        """Viterbi tags, each line's probability of starting a segment (a ``B-`` tag), and the path's probability."""
+        if not xseq:
+            return [], np.zeros(0), 1.0
+        weights = self._trained()
+        tags, marginals, probability = weights.tag_with_marginals(xseq)
+        begins = [number for number, label in enumerate(weights.labels) if label.startswith("B-")]
+        return tags, marginals[:, begins].sum(axis=1), probability
 
     def top_features(self, n: int = 20) -> list[tuple[str, str, float]]:
         """The ``n`` state features with the largest absolute weights: (feature, tag, weight)."""
-        info = self._open().info()
-        items = sorted(info.state_features.items(), key=lambda kv: -abs(kv[1]))[:n]
-        return [(feature, tag, weight) for (feature, tag), weight in items]
+        return self._trained().top_state_features(n)

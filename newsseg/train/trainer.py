@@ -16,6 +16,7 @@ from newsseg.errors import UsageError
 from newsseg.evaluation.metrics import Report
 from newsseg.evaluation.scoring import evaluate_pages, reports_summary
 from newsseg.features import FeatureSettings
+from newsseg.io.fingerprints import page_fingerprint
 from newsseg.io.labels import LabelledPage
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS, IterationCallback
 from newsseg.segmenter import PageCallback, Segmenter
@@ -27,22 +28,26 @@ def shared_groups(train_pages: Sequence[LabelledPage], test_pages: Sequence[Labe
     return sorted(set(group_labels(train_pages)) & set(group_labels(test_pages)))
 
 
-def pages_under_training_sources(manifest: dict, pages: Sequence[LabelledPage]) -> list[str]:
-    """Names of the pages that lie in a file or folder a model's manifest says it was trained on.
+def pages_seen_in_training(segmenter: Segmenter, pages: Sequence[LabelledPage]) -> list[str]:
+    """Names of the pages a model was trained on, as far as its file can tell.
 
-    Only sources that exist as given (relative to the working folder) can be recognised, so an
-    empty answer does not prove that the model never saw the pages.
+    A page counts as seen when its fingerprint is among those the model file lists (whatever
+    the file is called now), or when it lies in a file or folder the manifest names as a
+    training source.  Models that list neither can say nothing, so an empty answer does not
+    prove that the model never saw the pages.
     """
-    training = manifest.get("training", {})
+    training = segmenter.manifest.get("training", {})
     sources = []
     for source in [*training.get("sources", []), *training.get("train_only", [])]:
         path = Path(source)
-        if path.exists():
+        if isinstance(source, str) and path.exists():
             sources.append(path.resolve())
     seen = []
     for labelled in pages:
         resolved = Path(labelled.name).resolve()
-        if any(resolved == source or source in resolved.parents for source in sources):
+        if page_fingerprint(labelled.page) in segmenter.training_pages or any(
+            resolved == source or source in resolved.parents for source in sources
+        ):
             seen.append(labelled.name)
     return seen
 
