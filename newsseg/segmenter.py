@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from joblib import Parallel, delayed
-
 from newsseg import __version__
 from newsseg.articles.records import PageResult, build_articles
 from newsseg.errors import ModelFileError
@@ -121,6 +119,8 @@ class Segmenter:
                 if on_page is not None:
                     on_page(done, len(pages))
             return result
+        from joblib import Parallel, delayed
+
         chunks = [pages[i : i + CHUNK_PAGES] for i in range(0, len(pages), CHUNK_PAGES)]
         result = []
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")

@@ -25,11 +25,9 @@ a page scored by several systems has its features computed once
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from newsseg.errors import UsageError
 from newsseg.features import FeatureSettings, page_features
@@ -39,6 +37,10 @@ from newsseg.io.labels import OUTSIDE, LabelledPage
 from newsseg.io.page import Page, as_page
 from newsseg.model.decode import repair_tags, spread_tags
 from newsseg.segmenter import PageCallback, Segmenter
+
+if TYPE_CHECKING:  # scikit-learn is imported when a line classifier is trained, not with the CLI
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 
 @runtime_checkable
@@ -247,6 +249,9 @@ class LineClassifier:
 
     def fit_features(self, rows: Sequence[Features], labels: Sequence[str]) -> LineClassifier:
         """Train on feature dicts of lines (from any pages) and their tags."""
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         if len(set(labels)) < 2:
             raise ValueError("the training lines need at least two different tags")
         self.vectorizer = DictVectorizer(sparse=True)

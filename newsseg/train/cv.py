@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.model_selection import GroupKFold, ParameterGrid
 
 from newsseg.errors import UsageError
 from newsseg.evaluation.metrics import LOWER_IS_BETTER, Report
@@ -95,6 +94,8 @@ def fold_indices(
     if distinct < n_splits:
         what = "page groups" if group_by == "page" else "sources"
         raise UsageError(f"{n_splits} folds need at least {n_splits} {what}; the data has {distinct}")
+    from sklearn.model_selection import GroupKFold
+
     splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     placeholder = np.zeros(len(pages))
     return [
@@ -422,6 +423,8 @@ def tune(
         if not list(values):
             raise UsageError(f"no value to try for {key}")
         full[key] = list(values)
+    from sklearn.model_selection import ParameterGrid
+
     points = [_crf_point(p["c1"], p["c2"], p["window"], max_iterations) for p in ParameterGrid(full)]
     folds = fold_indices(pages, n_splits, group_by, seed)
     fold_results = _run_all(pages, settings, points, folds, n_jobs, on_fold)
