@@ -51,3 +51,32 @@ class CorpusError(NewssegError):
 
 class UsageError(NewssegError):
     """Options or arguments that do not fit together."""
+
+
+class InputWarning(UserWarning):
+    """Something about an input that was read anyway, but the user should know (a line split).
+
+    Issued with :func:`warnings.warn`; ``str(warning)`` is ``PATH:LINE: message`` like the
+    errors, for the CLI to print on one line.
+
+    Parameters
+    ----------
+    message : str
+        What was done, in words a user understands.
+    path : str or None
+        The file concerned, if any.
+    line : int or None
+        The 1-based line number in ``path``, if the warning is about one line.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        return where + self.message

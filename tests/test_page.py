@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsseg.errors import InputError
+from newsseg.errors import InputError, InputWarning
 from newsseg.io.page import MAX_LINE_CHARS, Page, as_page, decode_page_bytes, read_page
 
 TEXT = "本报讯 记者张三报道\n近日，某地举行活动。\n\n第二段落。\n"
@@ -80,11 +80,12 @@ def test_undecodable_text_names_the_line(tmp_path):
         read_page(path)
 
 
-def test_enormous_line_is_refused_with_its_number(tmp_path):
+def test_enormous_line_is_split_with_a_warning_naming_it(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("短行\n" + "字" * (MAX_LINE_CHARS + 1) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"huge\.txt:2: line is 20,001 characters long"):
-        read_page(path)
+    with pytest.warns(InputWarning, match=r"huge\.txt:2: the line is 2,001 characters; split into 2 sentence lines"):
+        page = read_page(path)
+    assert page.lines == ("短行", "字" * MAX_LINE_CHARS, "字")
 
 
 def test_missing_file_and_directory(tmp_path):

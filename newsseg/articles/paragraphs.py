@@ -18,6 +18,7 @@ Subheads are paragraphs of their own.
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,9 +88,13 @@ def column_widths(lines: Sequence[BodyLine]) -> list[float]:
     running = [i for i, line in enumerate(lines) if line.role == "body" and not ends_sentence(line.text)]
     fallback = [line.width for line in lines if line.role == "body"] or [line.width for line in lines]
     overall = statistics.median(lines[i].width for i in running) if running else max(fallback)
+    running_widths = [lines[i].width for i in running]
     widths = []
     for index in range(len(lines)):
-        near = [lines[i].width for i in running if abs(i - index) <= WIDTH_WINDOW]
+        # running is sorted: the lines within the window are one slice of it.
+        low = bisect.bisect_left(running, index - WIDTH_WINDOW)
+        high = bisect.bisect_right(running, index + WIDTH_WINDOW)
+        near = running_widths[low:high]
         widths.append(statistics.median(near) if len(near) >= 3 else overall)
     return widths
 

@@ -11,16 +11,24 @@ model has not seen:
   word across the break;
 * repeats: the share of the line's character 4-grams already seen earlier on the page (OCR
   duplicated passages, rewrapped or not).
+
+jieba keeps its dictionary cache in a per-user folder (:func:`jieba_cache_dir`), not in the
+shared ``/tmp/jieba.cache`` that a second user of the machine can neither replace nor trust.
 """
 
 from __future__ import annotations
 
+import atexit
 import bisect
 import logging
 import math
+import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 import jieba.posseg
@@ -28,6 +36,30 @@ import jieba.posseg
 from newsseg.features.layout import Features, bin_value, char_class, ends_sentence, letters_only
 
 jieba.setLogLevel(logging.WARNING)
+
+
+def jieba_cache_dir() -> Path:
+    """A folder of this user's for jieba's dictionary cache, created (mode 0o700) when missing.
+
+    ``$XDG_CACHE_HOME/newsseg``, or ``~/.cache/newsseg``; when that cannot be made or written, or
+    belongs to someone else, a private temporary folder removed when the process ends.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+        folder = root / "newsseg"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if info.st_uid == os.getuid() and os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    except (OSError, RuntimeError, KeyError):
+        pass
+    private = tempfile.mkdtemp(prefix="newsseg-jieba-")
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    return Path(private)
+
+
+jieba.dt.tmp_dir = str(jieba_cache_dir())
 
 SIMILARITY_EDGES = (0.005, 0.02, 0.04, 0.07, 0.12, 0.2, 0.35)
 SIMILARITY_LABELS = ("0", "<.02", "<.04", "<.07", "<.12", "<.2", "<.35", ".35+")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsseg.errors import InputError, LabelError
-from newsseg.io.fileio import read_file_bytes, write_text_atomic
-from newsseg.io.page import Page, decode_page_bytes, is_blank
+from newsseg.io.fileio import display_path, read_file_bytes, write_text_atomic
+from newsseg.io.page import MAX_PAGE_BYTES, Page, check_page_size, decode_page_bytes, is_blank
 
 ROLES: tuple[str, ...] = (
     "kicker",
@@ -151,7 +151,7 @@ def labelled_page_from_text(text: str, name: str) -> LabelledPage:
 
 
 def read_labelled(path: str | Path) -> LabelledPage:
-    """Read and validate a labelled page (TSV, UTF-8 or GB18030).
+    """Read and validate a labelled page (TSV, UTF-8, GB18030 or Big5).
 
     Raises
     ------
@@ -159,12 +159,58 @@ def read_labelled(path: str | Path) -> LabelledPage:
         ``FILE:LINE: what is wrong`` for a missing tab, an unknown tag, an ``I-`` with no
         article open, a tag on a blank line or a line of text with no tag.
     InputError
-        If the file is missing, empty, binary or undecodable.
+        If the file is missing, not a regular file, too large, empty, binary or undecodable.
     """
-    name = str(path)
-    data = read_file_bytes(path, InputError, "labelled page")
-    text = decode_page_bytes(data, name)
-    return labelled_page_from_text(text, name)
+    name = display_path(path)
+    data = read_file_bytes(path, InputError, "labelled page", max_bytes=MAX_PAGE_BYTES)
+    return labelled_page_from_bytes(data, name)
+
+
+def labelled_page_from_bytes(data: bytes, name: str) -> LabelledPage:
+    """Decode, parse and validate the bytes of a labelled page.
+
+    Raises
+    ------
+    InputError
+        If the bytes are empty, binary, undecodable or too many lines.
+    LabelError
+        For the first problem of the labels (see :func:`read_labelled`).
+    """
+    labelled = labelled_page_from_text(decode_page_bytes(data, name), name)
+    check_page_size(labelled.page)
+    return labelled
+
+
+LOOKS_LABELLED_SHARE = 0.8
+"""Share of a page's non-blank lines that start with a tag and a tab for it to look labelled."""
+LOOKS_LABELLED_SAMPLE = 200
+"""Non-blank lines looked at by :func:`looks_labelled`."""
+
+
+def looks_labelled(page: Page) -> bool:
+    """Whether a page given as text looks like a labelled page (TSV), given by mistake.
+
+    Parameters
+    ----------
+    page : Page
+        A page read as text.
+
+    Returns
+    -------
+    bool
+        True when at least :data:`LOOKS_LABELLED_SHARE` of its first
+        :data:`LOOKS_LABELLED_SAMPLE` non-blank lines start with one of :data:`TAGS` and a tab.
+    """
+    tagged = total = 0
+    for line in page.lines:
+        if is_blank(line):
+            continue
+        total += 1
+        tag, tab, _ = line.partition("\t")
+        tagged += bool(tab) and tag.strip() in _TAG_SET
+        if total >= LOOKS_LABELLED_SAMPLE:
+            break
+    return total > 0 and tagged >= LOOKS_LABELLED_SHARE * total
 
 
 def labelled_text(labelled: LabelledPage) -> str:
