@@ -51,7 +51,7 @@ lint: $(STAMP)
 # on all the labelled pages and the real page, none of which it is trained on (12 minutes, 7 GiB).
 train: $(STAMP)
 	$(BIN)/newsseg synth $(CORPUS) -n $(SYNTH_PAGES) --seed 0 -o $(SYNTH) --force
-	$(BIN)/newsseg train $(SYNTH) $(foreach d,$(DATA) data/pages/real,--test $(d)) --seed 0 --jobs 2 -o $(MODEL)
+	$(BIN)/newsseg train $(SYNTH) $(foreach d,$(DATA) data/pages/real,--test $(d)) --seed 0 --jobs 2 --force -o $(MODEL)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

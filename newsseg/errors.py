@@ -49,6 +49,11 @@ class CorpusError(NewssegError):
     """An article corpus (JSONL) line that is not valid JSON or lacks fields."""
 
 
+class OutputError(NewssegError):
+    """An output that cannot or must not be written: onto an input, over a file newsseg did not
+    write, into a read-only or full file system."""
+
+
 class UsageError(NewssegError):
     """Options or arguments that do not fit together."""
 

@@ -28,16 +28,24 @@ EXTENSIONS = {"jsonl": ".jsonl", "json": ".json", "tsv": ".tsv", "text": ".txt",
 UNTITLED = "(untitled)"
 
 
+def json_text(value: object, indent: int | None = None) -> str:
+    """JSON with Chinese text as it is, but U+2028 and U+2029 escaped.
+
+    Both are valid inside JSON strings, yet JavaScript (before ES2019) and many line-based
+    tools take them for line ends, which would split a JSONL record in two.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def to_jsonl(result: PageResult) -> str:
     """One JSON object per article, one per line."""
-    return "".join(
-        json.dumps(article.to_dict(result.page.name), ensure_ascii=False) + "\n" for article in result.articles
-    )
+    return "".join(json_text(article.to_dict(result.page.name)) + "\n" for article in result.articles)
 
 
 def to_json(results: Iterable[PageResult]) -> str:
     """One JSON document: a list of pages, each with its articles and outside lines."""
-    return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
+    return json_text([r.to_dict() for r in results], indent=2) + "\n"
 
 
 def to_tsv(result: PageResult) -> str:

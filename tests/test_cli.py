@@ -158,7 +158,7 @@ def test_predict_a_directory_to_one_file_per_page(small_model, page_dir, tmp_pat
     out.mkdir()
     result = invoke("predict", page_dir, "-m", small_model, "--format", "tsv", "-o", out)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["second.tsv", "zjgrrb.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == [".newsseg-outputs.jsonl", "second.tsv", "zjgrrb.tsv"]
 
 
 def test_predict_json_and_text(small_model, page_dir):
@@ -196,7 +196,7 @@ def test_output_is_not_half_written_when_the_model_is_bad(tmp_path):
     bad_model.write_bytes(b"PK\x03\x04 broken")
     out = tmp_path / "out.jsonl"
     out.write_text("previous content\n", encoding="utf-8")
-    result = invoke("predict", SAMPLE, "-m", bad_model, "-o", out)
+    result = invoke("predict", SAMPLE, "-m", bad_model, "-o", out, "--force")
     assert result.exit_code == 1
     assert "bad.nsm: the model file is corrupt or truncated" in result.stderr
     assert out.read_text(encoding="utf-8") == "previous content\n"

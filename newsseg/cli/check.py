@@ -9,11 +9,16 @@ from typing import Annotated
 import typer
 
 from newsseg.cli.common import EXIT_INPUT, LabelledArgument, err, load_segmenter, out, report_error, user_errors
-from newsseg.errors import NewssegError
-from newsseg.io.labels import iter_label_problems, parse_labelled_text
-from newsseg.io.page import decode_page_bytes
+from newsseg.errors import InputError, NewssegError
+from newsseg.io.fileio import display_path, read_file_bytes
+from newsseg.io.labels import iter_label_problems, looks_labelled, parse_labelled_text
+from newsseg.io.page import MAX_PAGE_BYTES, Page, decode_page_bytes
 from newsseg.segmenter import default_model_path
 from newsseg.train.dataset import find_labelled_files
+
+CHECK_LABELLED_SHARE = 0.2
+"""A file with fewer tagged lines than this share is not a labelled page with errors but
+something else (a page text): one line says so, instead of one line per untagged line."""
 
 
 def check_command(
@@ -24,13 +29,25 @@ def check_command(
         files = find_labelled_files(data)
         problems = 0
         for file in files:
+            name = display_path(file)
             try:
-                text = decode_page_bytes(file.read_bytes(), str(file))
+                data_bytes = read_file_bytes(file, InputError, "labelled page", max_bytes=MAX_PAGE_BYTES)
+                text = decode_page_bytes(data_bytes, name)
             except NewssegError as error:
                 report_error(error)
                 problems += 1
                 continue
-            for problem in iter_label_problems(parse_labelled_text(text, str(file)), str(file)):
+            if not looks_labelled(Page.from_text(text, name), share=CHECK_LABELLED_SHARE):
+                report_error(
+                    InputError(
+                        "not a labelled page: few of its lines are TAG<TAB>TEXT (a page text? "
+                        "make a labelled page of it with newsseg predict --format tsv)",
+                        name,
+                    )
+                )
+                problems += 1
+                continue
+            for problem in iter_label_problems(parse_labelled_text(text, name), name):
                 report_error(problem)
                 problems += 1
         err.print(f"{len(files)} files checked, {problems} problems")
@@ -45,5 +62,5 @@ def info_command(
     with user_errors():
         segmenter = load_segmenter(model)
         manifest = dict(segmenter.manifest)
-        manifest["path"] = str(model or default_model_path())
+        manifest["path"] = display_path(model or default_model_path())
         out.print_json(json.dumps(manifest, ensure_ascii=False))

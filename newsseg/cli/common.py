@@ -1,26 +1,35 @@
-"""Shared pieces of the ``newsseg`` commands: consoles, error reporting, progress, shared options."""
+"""Shared pieces of the ``newsseg`` commands: consoles, error reporting, progress, shared options.
+
+Both consoles print text as it is: no Rich markup, no emoji codes, so a file name such as
+``[/b]`` or a message holding ``:100:`` is shown unchanged.  Styled parts are built as
+:class:`rich.text.Text`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
-from newsseg.errors import NewssegError, UsageError
+from newsseg.errors import InputWarning, NewssegError, UsageError
 from newsseg.evaluation.metrics import HEADLINE_FIGURES, MACRO_FIGURES, Report
 from newsseg.evaluation.scoring import ALL
+from newsseg.io.fileio import display_path
+from newsseg.io.outputs import OutputGuard
 from newsseg.segmenter import Segmenter
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+out = Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 EXIT_INPUT = 1
 PAGE_SUFFIXES = (".txt",)
@@ -39,11 +48,56 @@ PagesArgument = Annotated[
 LabelledArgument = Annotated[
     list[str], typer.Argument(help="Labelled pages (TSV): files, directories or glob patterns.")
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Replace existing output files that newsseg did not write (never an input)."),
+]
+
+
+class _FlagsWithoutType:
+    """Help that shows no ``<bool>`` type beside flags (``--help``, ``--force``): they take no value."""
+
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class NewssegCommand(_FlagsWithoutType, TyperCommand):
+    """The class of every ``newsseg`` command."""
+
+
+class NewssegGroup(_FlagsWithoutType, TyperGroup):
+    """The class of the ``newsseg`` app."""
 
 
 def report_error(error: NewssegError | str) -> None:
-    """Print one error line to standard error."""
-    err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+    """Print one error line to standard error, as plain text."""
+    err.print(Text.assemble(("error:", "bold red"), " ", str(error)), soft_wrap=True)
+
+
+def report_warning(warning: Warning | str) -> None:
+    """Print one warning line to standard error, as plain text."""
+    err.print(Text.assemble(("warning:", "yellow"), " ", str(warning)), soft_wrap=True)
+
+
+@contextlib.contextmanager
+def reported_warnings() -> Iterator[None]:
+    """Print each :class:`~newsseg.errors.InputWarning` raised in the block as one line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, InputWarning):
+                    report_warning(warning.message)
+                else:
+                    warnings.warn_explicit(
+                        warning.message, warning.category, warning.filename, warning.lineno, source=warning.source
+                    )
 
 
 @contextlib.contextmanager
@@ -59,7 +113,7 @@ def user_errors() -> Iterator[None]:
 def progress_bar(transient: bool = True) -> Progress:
     """A progress bar on standard error, shown only on a terminal."""
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -84,7 +138,7 @@ def scores_table(systems: dict[str, dict[str, Report]], title: str) -> Table:
         "P R F1: boundaries, exact; F1 ±1: within one line; seg F1: articles with the exact span; roles: lines "
         "with the right role; exact: pages with every boundary right; macro: mean over pages"
     )
-    table = Table(title=escape(title), caption=caption)
+    table = Table(title=title, caption=caption)
     figures = HEADLINE_FIGURES + MACRO_FIGURES
     columns = ["text", *(["system"] if several else []), "pages", "bounds", *(heading for heading, _ in figures)]
     for column in columns:
@@ -110,9 +164,17 @@ def scores_table(systems: dict[str, dict[str, Report]], title: str) -> Table:
     return table
 
 
+def labelled_input_guard(specs: list[str | Path], force: bool) -> OutputGuard:
+    """The guard of a command that reads labelled pages: their files, and the ``*.tsv`` of their folders."""
+    from newsseg.train.dataset import LABELLED_SUFFIX, find_labelled_files
+
+    folders = [spec for spec in specs if Path(spec).is_dir()]
+    return OutputGuard(find_labelled_files(specs) if specs else [], folders, (LABELLED_SUFFIX,), force=force)
+
+
 def check_output_folder(path: Path | None) -> None:
     """Refuse, before any work, an output file whose folder does not exist."""
     if path is not None:
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
-            raise UsageError("the output folder does not exist", str(folder))
+            raise UsageError("the output folder does not exist", display_path(folder))

@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from newsseg.cli.common import (
+    ForceOption,
     LabelledArgument,
     ModelOption,
     check_output_folder,
     err,
     format_figure,
+    labelled_input_guard,
     load_segmenter,
     out,
     progress_bar,
@@ -28,7 +29,6 @@ from newsseg.evaluation.baselines import BASELINES, CRFTagger, make_baseline
 from newsseg.evaluation.metrics import Report
 from newsseg.evaluation.report import boundary_errors, compare_systems, comparison_reports, format_error, html_report
 from newsseg.evaluation.scoring import ALL
-from newsseg.io.fileio import atomic_writer
 from newsseg.train.dataset import read_labelled_pages
 from newsseg.train.trainer import pages_seen_in_training, shared_groups
 
@@ -38,7 +38,7 @@ Baseline = StrEnum("Baseline", {name.replace("-", "_"): name for name in BASELIN
 def roles_table(systems: dict[str, dict[str, Report]], title: str) -> Table:
     """Per-role precision, recall and F1 over all pages, side by side for each system."""
     several = len(systems) > 1
-    table = Table(title=escape(title))
+    table = Table(title=title)
     table.add_column("role")
     table.add_column("lines", justify="right")
     for name in systems:
@@ -62,7 +62,7 @@ def roles_table(systems: dict[str, dict[str, Report]], title: str) -> Table:
 def confusion_table(report: Report, title: str) -> Table:
     """The role confusion matrix: a row per reference role, a column per predicted role."""
     roles, matrix = report.confusion_matrix()
-    table = Table(title=escape(title))
+    table = Table(title=title)
     table.add_column("reference \\ predicted")
     for role in roles:
         table.add_column(role, justify="right")
@@ -118,12 +118,16 @@ def evaluate_command(
         ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Score a model (and baselines) on labelled pages: boundaries, Pk, WindowDiff, segments, roles."""
     with user_errors():
         if errors and json_output:
             raise UsageError("--errors prints text and --json prints JSON; use one of them (or --html for a report)")
         check_output_folder(html_path)
+        guard = labelled_input_guard([*data, *(train_data or [])], force)
+        if html_path is not None:
+            guard.check(html_path)
         baselines = list(dict.fromkeys(choice.value for choice in baseline or []))
         if train_data and "line-classifier" not in baselines:
             raise UsageError("--train-data is only used by --baseline line-classifier")
@@ -161,7 +165,7 @@ def evaluate_command(
             comparisons = compare_systems(systems, labelled, lambda done, total: progress.update(task, completed=done))
         reports = {name: comparison_reports(pages) for name, pages in comparisons.items()}
         if html_path is not None:
-            with atomic_writer(html_path) as handle:
+            with guard, guard.writer(html_path) as handle:
                 handle.write(html_report(comparisons["crf"], f"crf ({model or 'bundled model'})"))
         if json_output:
             out.print_json(json.dumps(evaluation_json(reports), ensure_ascii=False))
@@ -181,4 +185,4 @@ def evaluate_command(
             for error in wrong:
                 out.print(format_error(error), markup=False, soft_wrap=True)
         if html_path is not None:
-            err.print(f"wrote {html_path}", markup=False)
+            err.print(f"wrote {html_path}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,10 +10,19 @@ from typing import Annotated
 import typer
 
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD
-from newsseg.cli.common import EXIT_INPUT, EncodingOption, ModelOption, PagesArgument, err, load_segmenter, user_errors
-from newsseg.cli.predict import check_threshold, predict_pages
+from newsseg.cli.common import (
+    EXIT_INPUT,
+    EncodingOption,
+    ForceOption,
+    ModelOption,
+    PagesArgument,
+    err,
+    load_segmenter,
+    user_errors,
+)
+from newsseg.cli.predict import check_threshold, find_page_files, page_input_guard, predict_pages
 from newsseg.errors import UsageError
-from newsseg.io.fileio import atomic_writer
+from newsseg.formats import json_text
 from newsseg.labelling.review import review_html
 from newsseg.labelling.suggest import RANKINGS, least_sure
 
@@ -29,15 +37,18 @@ def review_command(
     review_threshold: Annotated[
         float, typer.Option(help="Mark article starts (and near-starts) the model is less sure of than this.")
     ] = DEFAULT_REVIEW_THRESHOLD,
+    force: ForceOption = False,
 ) -> None:
     """Write one self-contained HTML report: each page's articles coloured, roles and unsure boundaries marked."""
     with user_errors():
         check_threshold(review_threshold)
+        guard = page_input_guard(pages, find_page_files(pages)[0], force)
+        guard.check(output)
         segmenter = load_segmenter(model)
         results, failures = predict_pages(segmenter, pages, encoding, review_threshold)
         if not results:
             raise UsageError("no page could be read; nothing to report")
-        with atomic_writer(output) as handle:
+        with guard, guard.writer(output) as handle:
             handle.write(review_html(results, review_threshold))
         flagged = sum(article.review for result in results for article in result.articles)
         err.print(f"wrote {output} ({len(results)} pages, {flagged} articles to review)")
@@ -65,7 +76,7 @@ def suggest_command(
         results, failures = predict_pages(segmenter, pages, encoding, DEFAULT_REVIEW_THRESHOLD)
         chosen = least_sure(results, count, by.value)
         if json_output:
-            sys.stdout.write(json.dumps([s.to_dict() for s in chosen], ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(json_text([s.to_dict() for s in chosen], indent=2) + "\n")
         else:
             sys.stdout.write("page\tlog_probability_per_line\tlog_probability\tlines\tarticles\tto_review\n")
             for s in chosen:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import warnings
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.progress import Progress
@@ -17,18 +18,22 @@ from newsseg.cli.common import (
     EXIT_INPUT,
     PAGE_SUFFIXES,
     EncodingOption,
+    ForceOption,
     ModelOption,
     PagesArgument,
     err,
     load_segmenter,
     progress_bar,
     report_error,
+    reported_warnings,
     user_errors,
 )
-from newsseg.errors import InputError, NewssegError, UsageError
+from newsseg.errors import InputError, InputWarning, NewssegError, OutputError, UsageError
 from newsseg.formats import EXTENSIONS, PAGE_WRITERS, to_json
-from newsseg.io.fileio import atomic_writer
-from newsseg.io.page import read_page
+from newsseg.io.fileio import display_path, write_reason
+from newsseg.io.labels import looks_labelled
+from newsseg.io.outputs import OutputGuard, mirrored_targets
+from newsseg.io.page import check_encoding, read_page
 from newsseg.segmenter import Segmenter
 
 
@@ -51,7 +56,7 @@ def find_page_files(specs: list[str]) -> tuple[list[str], list[InputError]]:
         elif path.is_dir():
             files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
             if not files:
-                problems.append(InputError("the directory holds no *.txt page", spec))
+                problems.append(InputError("the directory holds no *.txt page", display_path(spec)))
             found.extend(files)
         else:
             found.append(spec)
@@ -60,20 +65,32 @@ def find_page_files(specs: list[str]) -> tuple[list[str], list[InputError]]:
 
 def predictions(
     segmenter: Segmenter, files: list[str], encoding: str | None, threshold: float, progress: Progress
-) -> Iterator[PageResult]:
-    """Each readable page's result, in order, flagged for review below ``threshold``.
+) -> Iterator[tuple[int, PageResult]]:
+    """Each readable page's position in ``files`` and result, in order, flagged for review below ``threshold``.
 
-    A page that cannot be read is reported (one line naming it) and skipped; the progress bar
-    advances once the caller is done with a page.
+    A page that cannot be read is reported (one line naming it) and skipped; warnings about a
+    page (a long line split, a labelled page given as text) are printed as they come; the
+    progress bar advances once the caller is done with a page.
     """
     task = progress.add_task("pages", total=len(files))
-    for file in files:
+    for position, file in enumerate(files):
         try:
-            result = segmenter.predict(read_page(file, encoding)).flag_for_review(threshold)
+            with reported_warnings():
+                page = read_page(file, encoding)
+                if looks_labelled(page):
+                    warnings.warn(
+                        InputWarning(
+                            "looks like a labelled page (TAG<TAB>TEXT); its tags are read as page text "
+                            "(to score a model on labelled pages, use newsseg evaluate)",
+                            page.name,
+                        ),
+                        stacklevel=1,
+                    )
+                result = segmenter.predict(page).flag_for_review(threshold)
         except NewssegError as error:
             report_error(error)
         else:
-            yield result
+            yield position, result
         progress.advance(task)
 
 
@@ -87,12 +104,46 @@ def predict_pages(
     segmenter: Segmenter, specs: list[str], encoding: str | None, threshold: float
 ) -> tuple[list[PageResult], int]:
     """Predict every page the arguments name, with a progress bar; report bad pages and count them."""
+    if encoding is not None:
+        check_encoding(encoding)
     files, problems = find_page_files(specs)
     for problem in problems:
         report_error(problem)
     with progress_bar() as progress:
-        results = list(predictions(segmenter, files, encoding, threshold, progress))
+        results = [result for _, result in predictions(segmenter, files, encoding, threshold, progress)]
     return results, len(problems) + len(files) - len(results)
+
+
+def page_input_guard(specs: list[str], files: list[str], force: bool) -> OutputGuard:
+    """The guard of predict's outputs: its page files, and its page folders' ``*.txt`` files."""
+    folders = [spec for spec in specs if spec != "-" and Path(spec).is_dir()]
+    return OutputGuard(files, folders, PAGE_SUFFIXES, force=force)
+
+
+def write_stdout(text: str) -> None:
+    """Write to standard output; a full disk or a closed reader is a one-line error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as os_error:
+        raise OutputError(write_reason(os_error), "standard output") from None
+
+
+class _LazySink:
+    """The single output file, opened (atomically) at the first page, so no page means no file."""
+
+    def __init__(self, guard: OutputGuard, path: Path, stack: contextlib.ExitStack) -> None:
+        self.guard = guard
+        self.path = path
+        self.stack = stack
+        self.handle: IO | None = None
+
+    def write(self, text: str) -> None:
+        if self.handle is None:
+            self.handle = self.stack.enter_context(self.guard.writer(self.path))
+        self.handle.write(text)
 
 
 def predict_command(
@@ -102,57 +153,70 @@ def predict_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Output file, or an existing directory for one file per page; stdout if not given."
+            "--output",
+            "-o",
+            help="Output file, or an existing directory for one file per page (mirroring the inputs' folders); "
+            "stdout if not given.",
         ),
     ] = None,
     encoding: EncodingOption = None,
     review_threshold: Annotated[
         float, typer.Option(help="Flag articles for review whose start confidence is below this.")
     ] = DEFAULT_REVIEW_THRESHOLD,
+    force: ForceOption = False,
 ) -> None:
-    """Split pages into articles and write them (jsonl: one JSON object per article)."""
+    """Split pages into articles and write them (jsonl: one JSON object per article).
+
+    Outputs never replace an input, nor a file newsseg did not write unless --force is given.
+    """
     with user_errors():
         check_threshold(review_threshold)
-        segmenter = load_segmenter(model)
+        if encoding is not None:
+            check_encoding(encoding)
         files, problems = find_page_files(pages)
-        for problem in problems:
-            report_error(problem)
         fmt = output_format.value
         per_page_dir = output is not None and output.is_dir()
         if fmt == "tsv" and len(files) > 1 and output is not None and not per_page_dir:
             raise UsageError("with several pages, --format tsv needs -o to be an existing directory")
+        guard = page_input_guard(pages, files, force)
+        targets: list[Path] = []
+        if output is not None and per_page_dir:
+            guard.check_folder(output)
+            json_file = [output / "articles.json"]
+            targets = json_file if fmt == "json" else mirrored_targets(files, output, EXTENSIONS[fmt])
+            for target in targets:
+                guard.check(target, new_folders=True)
+        elif output is not None:
+            guard.check(output)
+        segmenter = load_segmenter(model)
+        for problem in problems:
+            report_error(problem)
         predicted = 0
         results = []
-        with contextlib.ExitStack() as stack:
-            sink = None
-            if output is not None and not per_page_dir:
-                sink = stack.enter_context(atomic_writer(output))
+        with guard, contextlib.ExitStack() as stack:
+            sink = _LazySink(guard, output, stack) if output is not None and not per_page_dir else None
             progress = stack.enter_context(progress_bar())
-            for result in predictions(segmenter, files, encoding, review_threshold, progress):
+            for position, result in predictions(segmenter, files, encoding, review_threshold, progress):
                 predicted += 1
                 if fmt == "json":
                     results.append(result)
-                elif per_page_dir:
-                    target = output / (Path(result.page.name).stem + EXTENSIONS[fmt])
-                    with atomic_writer(target) as handle:
-                        handle.write(PAGE_WRITERS[fmt](result))
+                elif output is not None and per_page_dir:
+                    guard.write_text(targets[position], PAGE_WRITERS[fmt](result), new_folders=True)
+                elif sink is not None:
+                    sink.write(PAGE_WRITERS[fmt](result))
                 else:
-                    text = PAGE_WRITERS[fmt](result)
-                    if sink is not None:
-                        sink.write(text)
-                    else:
-                        sys.stdout.write(text)
-                        sys.stdout.flush()
-            if fmt == "json":
+                    write_stdout(PAGE_WRITERS[fmt](result))
+            if fmt == "json" and results:
                 text = to_json(results)
-                if per_page_dir:
-                    with atomic_writer(output / "articles.json") as handle:
-                        handle.write(text)
+                if output is not None and per_page_dir:
+                    guard.write_text(targets[0], text)
                 elif sink is not None:
                     sink.write(text)
                 else:
-                    sys.stdout.write(text)
+                    write_stdout(text)
         failures = len(problems) + len(files) - predicted
         if failures:
-            err.print(f"{failures} of {len(files) + len(problems)} inputs failed")
+            total = len(files) + len(problems)
+            nothing = "; nothing was written" if not predicted and output is not None else ""
+            err.print(f"{failures} of {total} inputs failed{nothing}")
             raise typer.Exit(EXIT_INPUT)

@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from newsseg.cli.common import LabelledArgument, check_output_folder, err, out, progress_bar, scores_table, user_errors
+from newsseg.cli.common import (
+    ForceOption,
+    LabelledArgument,
+    check_output_folder,
+    err,
+    labelled_input_guard,
+    out,
+    progress_bar,
+    scores_table,
+    user_errors,
+)
 from newsseg.errors import UsageError
 from newsseg.evaluation.metrics import HEADLINE_FIGURES
 from newsseg.evaluation.scoring import reports_summary
@@ -42,7 +51,7 @@ def _mean_std(mean: float, std: float) -> str:
 
 def cv_table(result: CVResult, title: str) -> Table:
     """Mean ± standard deviation over the folds of each figure, one row per kind of text."""
-    table = Table(title=escape(title), caption="mean±std over the folds")
+    table = Table(title=title, caption="mean±std over the folds")
     for column in ("text", "folds", "pages", *(heading for heading, _ in HEADLINE_FIGURES)):
         table.add_column(column, justify="left" if column == "text" else "right", no_wrap=True)
     for kind, scores in result.scores().items():
@@ -57,7 +66,7 @@ def cv_table(result: CVResult, title: str) -> Table:
 
 def tune_table(result: TuneResult, title: str) -> Table:
     """The parameter points of a search, best first, with mean ± std over the folds (all pages)."""
-    table = Table(title=escape(title), caption="mean±std over the folds, all pages; fit s: mean training seconds")
+    table = Table(title=title, caption="mean±std over the folds, all pages; fit s: mean training seconds")
     for column in ("rank", "c1", "c2", "window", *(heading for heading, _ in TUNE_COLUMNS), "fit s"):
         table.add_column(column, justify="right", no_wrap=True)
     for row in result.rows():
@@ -146,6 +155,7 @@ def train_command(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", help="Processes computing features (with --cv: folds run at once).")
     ] = 1,
+    force: ForceOption = False,
 ) -> None:
     """Train a model on labelled pages and write it to one file, or cross-validate it (--cv)."""
     with user_errors():
@@ -161,6 +171,9 @@ def train_command(
             raise UsageError("--test does not go with --holdout or --cv: choose one way to score the model")
         if train_only and cv is not None:
             raise UsageError("--train-only does not go with --cv: cross-validation folds are made of DATA alone")
+        guard = labelled_input_guard([*data, *(train_only or []), *(test or [])], force)
+        if output is not None:
+            guard.check(output)
         pages = read_labelled_pages(data)
         extra_pages = read_labelled_pages(train_only) if train_only else []
         test_pages = read_labelled_pages(test) if test else []
@@ -221,7 +234,10 @@ def train_command(
             )
         if cv_result is not None:
             result.segmenter.manifest["cv"] = {"group_by": group_by.value, "seed": seed, **cv_result.to_dict()}
+        guard.check(output)
         result.segmenter.save(output)
+        guard.record(output)
+        guard.close()
         training = result.segmenter.manifest["training"]
         err.print(
             f"wrote {output} ({training['pages']} pages, {training['lines']} lines, {training['articles']} articles)"
@@ -254,6 +270,7 @@ def tune_command(
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the table as JSON instead of a table.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Folds trained at once (processes).")] = 1,
+    force: ForceOption = False,
 ) -> None:
     """Search c1, c2 and the feature window by cross-validation and print the ranked table."""
     with user_errors():
@@ -273,6 +290,9 @@ def tune_command(
                 str(output),
             )
         check_output_folder(output)
+        guard = labelled_input_guard(data, force)
+        if output is not None:
+            guard.check(output)
         pages = read_labelled_pages(data)
         points = len(grid["c1"]) * len(grid["c2"]) * len(grid["window"])
         with progress_bar() as progress:
@@ -289,10 +309,13 @@ def tune_command(
                 on_fold=lambda done, total: progress.update(task, completed=done, total=total),
             )
         if output is not None:
+            guard.check(output)
             write_tune_table(result, output)
+            guard.record(output)
+            guard.close()
         if json_output:
             out.print_json(tune_table_text(result, ".json"))
         else:
             out.print(tune_table(result, f"{cv}-fold search over {len(pages)} pages, best {metric} first"))
         if output is not None:
-            err.print(f"wrote {output}", markup=False)
+            err.print(f"wrote {output}")

@@ -3,6 +3,10 @@
 Reading (:func:`read_file_bytes`) accepts regular files only, never blocks on a FIFO or device,
 bounds the bytes read, and turns every ``OSError`` into one line naming the file, shown by
 :func:`display_path` (file names of any bytes are printable).
+
+Writing (:func:`atomic_writer`) goes through a temporary file renamed over the target, so a
+file is either its old self or wholly new; write errors become one-line :class:`OutputError`
+messages, and temporary files of killed runs are cleared by the next write into their folder.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from newsseg.errors import NewssegError, UsageError
+from newsseg.errors import NewssegError, OutputError, UsageError
 
 _CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -136,9 +140,83 @@ def _open_error(
     return error(_os_reason(os_error), name)
 
 
+TEMP_SUFFIX = ".tmp"
+"""Suffix of the temporary files :func:`atomic_writer` writes beside their target."""
+
+_TEMP_NAME = re.compile(r"^\..+\.newsseg-(\d+)-[A-Za-z0-9_]+\.tmp$")
+
+_WRITE_REASONS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.ENOTDIR: "a part of the path is not a directory",
+    errno.EISDIR: "is a directory",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EFBIG: "the file is too large for the file system",
+}
+
+_cleaned_folders: set[str] = set()
+
+
+def write_reason(os_error: OSError) -> str:
+    """An ``OSError`` met while writing, in words: ``no space left on the device`` ..."""
+    return _WRITE_REASONS.get(os_error.errno or 0, f"cannot be written ({os_error.strerror or os_error})")
+
+
+def temp_name_pid(name: str) -> int | None:
+    """The process id in the name of one of :func:`atomic_writer`'s temporary files, else None."""
+    match = _TEMP_NAME.match(name)
+    return int(match.group(1)) if match else None
+
+
+def _process_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp_files(folder: str | Path) -> list[str]:
+    """Remove the temporary files a killed newsseg process left in ``folder``.
+
+    A temporary file of :func:`atomic_writer` carries its writer's process id; it is stale when
+    that process no longer runs.  Only regular files of this user whose process is gone are
+    removed, so another run writing into the same folder is left alone.
+
+    Returns
+    -------
+    list of str
+        The names removed.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        pid = temp_name_pid(entry.name)
+        if pid is None or pid == os.getpid() or _process_is_alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                os.unlink(entry.path)
+                removed.append(entry.name)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success rename it over ``path``.
+
+    The temporary file is named ``.NAME.newsseg-PID-RANDOM.tmp``; it is removed if the block
+    raises (``KeyboardInterrupt`` and the CLI's SIGTERM exception included), and the first write
+    into a folder removes the ones a killed process left there (:func:`remove_stale_temp_files`).
 
     Parameters
     ----------
@@ -152,12 +230,28 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
     file object
         Write the whole content to it.  If the block raises, the temporary file is removed and
         ``path`` is left as it was.
+
+    Raises
+    ------
+    UsageError
+        If the folder of ``path`` does not exist.
+    OutputError
+        If the file system refuses (permission, read-only, full ...): ``PATH: reason``.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise UsageError("the output folder does not exist", str(directory))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        raise UsageError("the output folder does not exist", display_path(directory))
+    folder_key = os.path.abspath(directory)
+    if folder_key not in _cleaned_folders:
+        _cleaned_folders.add(folder_key)
+        remove_stale_temp_files(directory)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.newsseg-{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory
+        )
+    except OSError as os_error:
+        raise OutputError(write_reason(os_error), display_path(target)) from None
     try:
         if "b" in mode:
             handle: IO = os.fdopen(fd, mode)
@@ -169,9 +263,11 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as error:
+        with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+        if isinstance(error, OSError):
+            raise OutputError(write_reason(error), display_path(target)) from None
         raise
 
 

@@ -187,18 +187,21 @@ LOOKS_LABELLED_SAMPLE = 200
 """Non-blank lines looked at by :func:`looks_labelled`."""
 
 
-def looks_labelled(page: Page) -> bool:
+def looks_labelled(page: Page, share: float = LOOKS_LABELLED_SHARE) -> bool:
     """Whether a page given as text looks like a labelled page (TSV), given by mistake.
 
     Parameters
     ----------
     page : Page
         A page read as text.
+    share : float
+        The share of tagged lines needed; ``check`` asks for less, to tell a page text given
+        by mistake from a labelled page with many errors.
 
     Returns
     -------
     bool
-        True when at least :data:`LOOKS_LABELLED_SHARE` of its first
+        True when at least ``share`` (default :data:`LOOKS_LABELLED_SHARE`) of its first
         :data:`LOOKS_LABELLED_SAMPLE` non-blank lines start with one of :data:`TAGS` and a tab.
     """
     tagged = total = 0
@@ -210,7 +213,7 @@ def looks_labelled(page: Page) -> bool:
         tagged += bool(tab) and tag.strip() in _TAG_SET
         if total >= LOOKS_LABELLED_SAMPLE:
             break
-    return total > 0 and tagged >= LOOKS_LABELLED_SHARE * total
+    return total > 0 and tagged >= share * total
 
 
 def labelled_text(labelled: LabelledPage) -> str:

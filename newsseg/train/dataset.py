@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from newsseg.errors import InputError, UsageError
+from newsseg.io.fileio import display_path
 from newsseg.io.labels import LabelledPage, read_labelled
 
 LABELLED_SUFFIX = ".tsv"
@@ -33,26 +34,29 @@ def find_labelled_files(specs: Iterable[str | Path]) -> list[Path]:
     Raises
     ------
     InputError
-        If a path does not exist or a pattern matches nothing.
+        If a path does not exist, a directory holds no labelled page or a pattern matches nothing.
     """
     found: set[Path] = set()
     for spec in specs:
         text = str(spec)
         path = Path(text)
         if path.is_dir():
-            found.update(p for p in path.rglob(f"*{LABELLED_SUFFIX}") if p.is_file())
-        elif path.is_file():
-            found.add(path)
+            files = [p for p in path.rglob(f"*{LABELLED_SUFFIX}") if p.is_file()]
+            if not files:
+                raise InputError(f"the directory holds no *{LABELLED_SUFFIX} labelled page", display_path(text))
+            found.update(files)
+        elif path.exists():
+            found.add(path)  # a FIFO or device is refused, with its kind, when read
         elif glob.has_magic(text):
             matches = [Path(m) for m in glob.glob(text, recursive=True)]
             files = [m for m in matches if m.is_file()]
             for directory in (m for m in matches if m.is_dir()):
                 files.extend(p for p in directory.rglob(f"*{LABELLED_SUFFIX}") if p.is_file())
             if not files:
-                raise InputError("the pattern matches no file", text)
+                raise InputError("the pattern matches no file", display_path(text))
             found.update(files)
         else:
-            raise InputError("no such file or directory", text)
+            raise InputError("no such file or directory", display_path(text))
     return sorted(found)
 
 
