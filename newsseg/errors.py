@@ -32,6 +32,10 @@ class NewssegError(Exception):
             where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
         return where + self.message
 
+    def __reduce__(self) -> tuple:
+        # Keep the path and line when an error comes back from a worker process.
+        return (type(self), (self.message, self.path, self.line))
+
 
 class InputError(NewssegError):
     """A page text that cannot be read: empty, binary, undecodable, too large."""

@@ -14,12 +14,13 @@ settings, training summary, held-out scores) with it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from newsseg import __version__
-from newsseg.articles.records import PageResult, build_articles
+from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, PageResult, build_articles
 from newsseg.errors import ModelFileError
 from newsseg.features import FEATURES_VERSION, FeatureSettings, page_features
 from newsseg.features.layout import Features
@@ -35,7 +36,10 @@ from newsseg.model.crf import (
     library_versions,
 )
 from newsseg.model.decode import repair_tags, spread_tags
-from newsseg.model.modelfile import load_model_file, model_file_bytes, save_model_file
+from newsseg.model.modelfile import LoadedModel, load_model_file, model_file_bytes, read_model_bytes, save_model_file
+
+if TYPE_CHECKING:
+    from newsseg.batch import PageOutcome
 
 DEFAULT_MODEL_RESOURCE = "default.nsm"
 CHUNK_PAGES = 16
@@ -209,14 +213,28 @@ class Segmenter:
             feature version.
         """
         model_path = default_model_path() if path is None else Path(path)
-        loaded = load_model_file(model_path)
+        return cls._from_loaded(load_model_file(model_path), str(model_path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "<model>") -> Segmenter:
+        """Load a model from the bytes of a model file (validated as :meth:`load` does).
+
+        Raises
+        ------
+        ModelFileError
+            As :meth:`load`, naming the model ``name``.
+        """
+        return cls._from_loaded(read_model_bytes(data, name), name)
+
+    @classmethod
+    def _from_loaded(cls, loaded: LoadedModel, name: str) -> Segmenter:
         manifest = loaded.manifest
         settings = FeatureSettings.from_dict(manifest["features"])
         if settings.version != FEATURES_VERSION:
             raise ModelFileError(
                 f"the model was trained with features version {settings.version}, but this newsseg "
                 f"computes version {FEATURES_VERSION}; retrain it with `newsseg train`",
-                str(model_path),
+                name,
             )
         crf = LineCRF.from_weights(loaded.weights, manifest.get("crf"))
         segmenter = cls(settings)
@@ -254,6 +272,48 @@ class Segmenter:
         """
         page = as_page(page, name)
         return build_articles(page, *self.tag_with_starts(page))
+
+    def predict_many(
+        self,
+        paths: Iterable[str | Path],
+        n_jobs: int = 1,
+        encoding: str | None = None,
+        review_threshold: float | None = None,
+        client: Any = None,
+    ) -> Iterator[PageOutcome]:
+        """Split many page files into articles, in order, in ``n_jobs`` worker processes or on a Dask cluster.
+
+        Parameters
+        ----------
+        paths : iterable of str or Path
+            Page files.
+        n_jobs : int
+            Worker processes (1: this process); the results are the same for any number.
+        encoding : str, optional
+            The pages' encoding; detected per page when not given.
+        review_threshold : float, optional
+            Flag articles whose start confidence is below this (the default threshold if None).
+        client : distributed.Client or str, optional
+            A Dask client or scheduler address (``tcp://host:8786``): the pages are split on its
+            workers, which read them by path (a shared file system) and need newsseg installed.
+
+        Yields
+        ------
+        PageOutcome
+            One per path, in order: ``result`` (a :class:`PageResult`), or ``error`` (the
+            one-line reason the page could not be read), and the page's ``warnings``.
+
+        Examples
+        --------
+        >>> for outcome in Segmenter.load().predict_many(["a.txt", "b.txt"], n_jobs=2):  # doctest: +SKIP
+        ...     print(outcome.path, outcome.error or len(outcome.result.articles))
+        >>> from distributed import Client  # doctest: +SKIP
+        >>> outcomes = Segmenter.load().predict_many(paths, client=Client("tcp://host:8786"))  # doctest: +SKIP
+        """
+        from newsseg.batch import predict_many
+
+        threshold = DEFAULT_REVIEW_THRESHOLD if review_threshold is None else review_threshold
+        return predict_many(self, [str(path) for path in paths], n_jobs, encoding, threshold, client=client)
 
     def tag_with_starts(
         self, page: Page, features: Sequence[Features] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
@@ -32,7 +43,8 @@ err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 out = Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 EXIT_INPUT = 1
-PAGE_SUFFIXES = (".txt",)
+PAGE_GLOB = "*.txt"
+"""The pages read from a folder given as input, unless ``--glob`` says otherwise."""
 
 
 # Options and arguments that several commands take, with one wording.
@@ -123,6 +135,106 @@ def progress_bar(transient: bool = True) -> Progress:
     )
 
 
+class RateColumn(ProgressColumn):
+    """Pages per second so far."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.1f} pages/s")
+
+
+def format_duration(seconds: float) -> str:
+    """``45 s``, ``3 min 05 s``, ``2 h 07 min``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02} min"
+
+
+class BatchProgress:
+    """Progress of a batch of pages: a bar with rate and time left on a terminal, log lines elsewhere.
+
+    When standard error is not a terminal (a job's log), one line is printed every
+    ``log_every`` pages, and one at the end in either case: pages, articles, errors, pages/s.
+
+    Parameters
+    ----------
+    total : int
+        Pages in the batch.
+    label : str
+        The command, starting each log line.
+    log_every : int
+        Pages between two log lines off a terminal (0: only the last line).
+    """
+
+    def __init__(self, total: int, label: str = "predict", log_every: int = 1000) -> None:
+        self.total = total
+        self.label = label
+        self.log_every = log_every
+        self.done = self.failed = self.skipped = self.articles = 0
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> BatchProgress:
+        self.started = time.monotonic()
+        if err.is_terminal:
+            self.bar = Progress(
+                TextColumn("{task.description}", markup=False),
+                BarColumn(),
+                MofNCompleteColumn(),
+                RateColumn(),
+                TimeElapsedColumn(),
+                TextColumn("left"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("pages", total=self.total)
+        return self
+
+    def skip(self, count: int) -> None:
+        """Count pages that need no work (already done, with --resume)."""
+        self.skipped += count
+        self.done += count
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, total=self.total - self.skipped)
+
+    def advance(self, articles: int = 0, failed: bool = False) -> None:
+        """One page done: its articles, or a failure."""
+        self.done += 1
+        self.articles += articles
+        self.failed += failed
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+        elif self.log_every and (self.done - self.skipped) % self.log_every == 0 and self.done < self.total:
+            err.print(self.line(), soft_wrap=True)
+
+    def line(self, final: bool = False) -> str:
+        """One log line: where the batch stands, or how it ended."""
+        seconds = time.monotonic() - self.started
+        rate = (self.done - self.skipped) / seconds if seconds > 0 else 0.0
+        head = f"{self.total:,} pages" if final else f"{self.done:,} of {self.total:,} pages"
+        parts = [f"{self.label}: {head}"]
+        if self.skipped:
+            parts.append(f"{self.skipped:,} already done")
+        parts += [f"{self.articles:,} articles", f"{self.failed:,} failed", f"{rate:,.1f} pages/s"]
+        if final:
+            parts.append(f"in {format_duration(seconds)}")
+        elif rate > 0:
+            parts.append(f"{format_duration((self.total - self.done) / rate)} left")
+        return ", ".join(parts)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        if exc_info[0] is None and self.total > 1:
+            err.print(self.line(final=True), soft_wrap=True)
+
+
 def load_segmenter(model: Path | None) -> Segmenter:
     return Segmenter.load(model)
 
@@ -169,7 +281,7 @@ def labelled_input_guard(specs: list[str | Path], force: bool) -> OutputGuard:
     from newsseg.train.dataset import LABELLED_SUFFIX, find_labelled_files
 
     folders = [spec for spec in specs if Path(spec).is_dir()]
-    return OutputGuard(find_labelled_files(specs) if specs else [], folders, (LABELLED_SUFFIX,), force=force)
+    return OutputGuard(find_labelled_files(specs) if specs else [], folders, (f"*{LABELLED_SUFFIX}",), force=force)
 
 
 def check_output_folder(path: Path | None) -> None:

@@ -45,7 +45,7 @@ def review_command(
         guard = page_input_guard(pages, find_page_files(pages)[0], force)
         guard.check(output)
         segmenter = load_segmenter(model)
-        results, failures = predict_pages(segmenter, pages, encoding, review_threshold)
+        results, failures = predict_pages(segmenter, pages, encoding, review_threshold, "review")
         if not results:
             raise UsageError("no page could be read; nothing to report")
         with guard, guard.writer(output) as handle:
@@ -73,7 +73,7 @@ def suggest_command(
         if count < 1:
             raise UsageError(f"--count must be at least 1, not {count}")
         segmenter = load_segmenter(model)
-        results, failures = predict_pages(segmenter, pages, encoding, DEFAULT_REVIEW_THRESHOLD)
+        results, failures = predict_pages(segmenter, pages, encoding, DEFAULT_REVIEW_THRESHOLD, "suggest")
         chosen = least_sure(results, count, by.value)
         if json_output:
             sys.stdout.write(json_text([s.to_dict() for s in chosen], indent=2) + "\n")

@@ -1,40 +1,45 @@
-"""``newsseg predict``: split pages into articles and write them in one of the output formats."""
+"""``newsseg predict``: split pages into articles and write them in one of the output formats.
+
+Folders are read recursively (``--glob``); pages are split in ``--jobs`` worker processes,
+in order, so the output does not depend on the number of workers; ``-o DIR`` writes one file
+per page mirroring the input tree, and ``--resume`` skips the pages whose output is complete
+and made from the same input, model and options.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import sys
-import warnings
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
 import typer
-from rich.progress import Progress
 
+from newsseg import __version__
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, PageResult
+from newsseg.batch import PageOutcome, connect, predict_many
 from newsseg.cli.common import (
     EXIT_INPUT,
-    PAGE_SUFFIXES,
+    PAGE_GLOB,
+    BatchProgress,
     EncodingOption,
     ForceOption,
     ModelOption,
     PagesArgument,
     err,
     load_segmenter,
-    progress_bar,
     report_error,
-    reported_warnings,
+    report_warning,
     user_errors,
 )
-from newsseg.errors import InputError, InputWarning, NewssegError, OutputError, UsageError
+from newsseg.errors import InputError, OutputError, UsageError
 from newsseg.formats import EXTENSIONS, PAGE_WRITERS, to_json
 from newsseg.io.fileio import display_path, write_reason
-from newsseg.io.labels import looks_labelled
-from newsseg.io.outputs import OutputGuard, mirrored_targets
-from newsseg.io.page import check_encoding, read_page
-from newsseg.segmenter import Segmenter
+from newsseg.io.outputs import OutputGuard, file_sha256, mirrored_targets
+from newsseg.io.page import check_encoding
+from newsseg.segmenter import Segmenter, default_model_path
 
 
 class OutputFormat(StrEnum):
@@ -45,53 +50,29 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
-def find_page_files(specs: list[str]) -> tuple[list[str], list[InputError]]:
-    """Expand page arguments: files as given, directories to their *.txt files, ``-`` for stdin."""
+def find_page_files(specs: list[str], pattern: str = PAGE_GLOB) -> tuple[list[str], list[InputError]]:
+    """Expand page arguments: files as given, folders to their files matching ``pattern``, ``-`` for stdin.
+
+    Folders are searched recursively; ``pattern`` is a file name pattern (``*.txt``, ``*.ocr``),
+    matched ignoring case.  Files of a folder come in sorted order.
+    """
     found: list[str] = []
     problems: list[InputError] = []
+    lowered = pattern.lower()
     for spec in specs:
         path = Path(spec)
         if spec == "-":
             found.append(spec)
         elif path.is_dir():
-            files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
+            files = sorted(
+                str(p) for p in path.rglob("*") if fnmatch.fnmatchcase(p.name.lower(), lowered) and p.is_file()
+            )
             if not files:
-                problems.append(InputError("the directory holds no *.txt page", display_path(spec)))
+                problems.append(InputError(f"the directory holds no {pattern} page", display_path(spec)))
             found.extend(files)
         else:
             found.append(spec)
     return found, problems
-
-
-def predictions(
-    segmenter: Segmenter, files: list[str], encoding: str | None, threshold: float, progress: Progress
-) -> Iterator[tuple[int, PageResult]]:
-    """Each readable page's position in ``files`` and result, in order, flagged for review below ``threshold``.
-
-    A page that cannot be read is reported (one line naming it) and skipped; warnings about a
-    page (a long line split, a labelled page given as text) are printed as they come; the
-    progress bar advances once the caller is done with a page.
-    """
-    task = progress.add_task("pages", total=len(files))
-    for position, file in enumerate(files):
-        try:
-            with reported_warnings():
-                page = read_page(file, encoding)
-                if looks_labelled(page):
-                    warnings.warn(
-                        InputWarning(
-                            "looks like a labelled page (TAG<TAB>TEXT); its tags are read as page text "
-                            "(to score a model on labelled pages, use newsseg evaluate)",
-                            page.name,
-                        ),
-                        stacklevel=1,
-                    )
-                result = segmenter.predict(page).flag_for_review(threshold)
-        except NewssegError as error:
-            report_error(error)
-        else:
-            yield position, result
-        progress.advance(task)
 
 
 def check_threshold(threshold: float) -> None:
@@ -100,28 +81,41 @@ def check_threshold(threshold: float) -> None:
         raise UsageError(f"--review-threshold must be above 0 and at most 1, not {threshold}")
 
 
+def report_outcome(outcome: PageOutcome, progress: BatchProgress) -> None:
+    """Print a page's warnings and error, one line each, and count it."""
+    for warning in outcome.warnings:
+        report_warning(warning)
+    if outcome.error is not None:
+        report_error(outcome.error)
+    progress.advance(len(outcome.result.articles) if outcome.result else 0, failed=outcome.result is None)
+
+
 def predict_pages(
-    segmenter: Segmenter, specs: list[str], encoding: str | None, threshold: float
+    segmenter: Segmenter, specs: list[str], encoding: str | None, threshold: float, label: str = "predict"
 ) -> tuple[list[PageResult], int]:
-    """Predict every page the arguments name, with a progress bar; report bad pages and count them."""
+    """Predict every page the arguments name, with progress; report bad pages and count them."""
     if encoding is not None:
         check_encoding(encoding)
     files, problems = find_page_files(specs)
     for problem in problems:
         report_error(problem)
-    with progress_bar() as progress:
-        results = [result for _, result in predictions(segmenter, files, encoding, threshold, progress)]
+    results = []
+    with BatchProgress(len(files), label) as progress:
+        for outcome in predict_many(segmenter, files, 1, encoding, threshold):
+            report_outcome(outcome, progress)
+            if outcome.result is not None:
+                results.append(outcome.result)
     return results, len(problems) + len(files) - len(results)
 
 
-def page_input_guard(specs: list[str], files: list[str], force: bool) -> OutputGuard:
-    """The guard of predict's outputs: its page files, and its page folders' ``*.txt`` files."""
+def page_input_guard(specs: list[str], files: list[str], force: bool, pattern: str = PAGE_GLOB) -> OutputGuard:
+    """The guard of a command that reads pages: its page files, and its page folders' matching files."""
     folders = [spec for spec in specs if spec != "-" and Path(spec).is_dir()]
-    return OutputGuard(files, folders, PAGE_SUFFIXES, force=force)
+    return OutputGuard(files, folders, (pattern,), force=force)
 
 
 def write_stdout(text: str) -> None:
-    """Write to standard output; a full disk or a closed reader is a one-line error."""
+    """Write to standard output; a full disk is a one-line error (a closed reader ends the run quietly)."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -146,6 +140,27 @@ class _LazySink:
         self.handle.write(text)
 
 
+def run_options(model: Path | None, fmt: str, encoding: str | None, threshold: float) -> dict:
+    """What, besides its input, a per-page output depends on: kept in the ledger for --resume."""
+    return {
+        "model_sha256": file_sha256(model or default_model_path()),
+        "format": fmt,
+        "encoding": encoding,
+        "review_threshold": threshold,
+        "newsseg": __version__,
+    }
+
+
+def page_source(file: str, options: dict) -> dict | None:
+    """The source of one page's output: its input's hash and the run's options (None for stdin)."""
+    if file == "-":
+        return None
+    try:
+        return {"input_sha256": file_sha256(file), **options}
+    except OSError:
+        return None
+
+
 def predict_command(
     pages: PagesArgument,
     model: ModelOption = None,
@@ -163,6 +178,29 @@ def predict_command(
     review_threshold: Annotated[
         float, typer.Option(help="Flag articles for review whose start confidence is below this.")
     ] = DEFAULT_REVIEW_THRESHOLD,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes; the output is the same for any number.")
+    ] = 1,
+    glob: Annotated[
+        str, typer.Option("--glob", help="Which files of a folder are pages (searched recursively; ignores case).")
+    ] = PAGE_GLOB,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="With -o DIR: skip pages whose output is complete and made from the same input, model and options.",
+        ),
+    ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Split the pages on the workers of this Dask scheduler (tcp://HOST:8786); needs newsseg[dask].",
+        ),
+    ] = None,
+    log_every: Annotated[
+        int, typer.Option(help="When not on a terminal, print a progress line every this many pages (0: at the end).")
+    ] = 1000,
     force: ForceOption = False,
 ) -> None:
     """Split pages into articles and write them (jsonl: one JSON object per article).
@@ -173,12 +211,18 @@ def predict_command(
         check_threshold(review_threshold)
         if encoding is not None:
             check_encoding(encoding)
-        files, problems = find_page_files(pages)
+        if log_every < 0:
+            raise UsageError(f"--log-every must be at least 0, not {log_every}")
+        if jobs < 1:
+            raise UsageError(f"--jobs must be at least 1, not {jobs}")
+        files, problems = find_page_files(pages, glob)
         fmt = output_format.value
         per_page_dir = output is not None and output.is_dir()
         if fmt == "tsv" and len(files) > 1 and output is not None and not per_page_dir:
             raise UsageError("with several pages, --format tsv needs -o to be an existing directory")
-        guard = page_input_guard(pages, files, force)
+        if resume and (not per_page_dir or fmt == "json"):
+            raise UsageError("--resume needs -o to be an existing directory and a per-page format (not json)")
+        guard = page_input_guard(pages, files, force, glob)
         targets: list[Path] = []
         if output is not None and per_page_dir:
             guard.check_folder(output)
@@ -189,19 +233,37 @@ def predict_command(
         elif output is not None:
             guard.check(output)
         segmenter = load_segmenter(model)
+        client = connect(cluster) if cluster is not None else None
         for problem in problems:
             report_error(problem)
-        predicted = 0
+        sources: list[dict | None] = []
+        if per_page_dir and fmt != "json":
+            options = run_options(model, fmt, encoding, review_threshold)
+            sources = [page_source(file, options) for file in files]
+        todo = list(range(len(files)))
+        if resume:
+            todo = [i for i in todo if not (sources[i] and guard.is_up_to_date(targets[i], sources[i]))]
+        predicted = len(files) - len(todo)
         results = []
         with guard, contextlib.ExitStack() as stack:
             sink = _LazySink(guard, output, stack) if output is not None and not per_page_dir else None
-            progress = stack.enter_context(progress_bar())
-            for position, result in predictions(segmenter, files, encoding, review_threshold, progress):
+            progress = stack.enter_context(BatchProgress(len(files), "predict", log_every))
+            progress.skip(len(files) - len(todo))
+            if client is not None:
+                stack.callback(client.close)
+            batch = [files[i] for i in todo]
+            for outcome in predict_many(segmenter, batch, jobs, encoding, review_threshold, client=client):
+                report_outcome(outcome, progress)
+                result = outcome.result
+                if result is None:
+                    continue
                 predicted += 1
+                position = todo[outcome.position]
                 if fmt == "json":
                     results.append(result)
                 elif output is not None and per_page_dir:
-                    guard.write_text(targets[position], PAGE_WRITERS[fmt](result), new_folders=True)
+                    text = PAGE_WRITERS[fmt](result)
+                    guard.write_text(targets[position], text, new_folders=True, source=sources[position])
                 elif sink is not None:
                     sink.write(PAGE_WRITERS[fmt](result))
                 else:

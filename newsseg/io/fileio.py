@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -211,7 +211,9 @@ def remove_stale_temp_files(folder: str | Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
+def atomic_writer(
+    path: str | Path, mode: str = "w", before_replace: Callable[[str], None] | None = None
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success rename it over ``path``.
 
     The temporary file is named ``.NAME.newsseg-PID-RANDOM.tmp``; it is removed if the block
@@ -224,6 +226,9 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
         The file to (re)write.
     mode : {"w", "wb"}
         Text (UTF-8, LF line ends) or binary.
+    before_replace : callable, optional
+        Called with the temporary file's path once it is complete and synced, just before the
+        rename (the output guard records the file in its ledger there).
 
     Yields
     ------
@@ -262,6 +267,8 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
+        if before_replace is not None:
+            before_replace(tmp_name)
         os.replace(tmp_name, target)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -17,6 +17,7 @@ Per-page outputs mirror the input tree (:func:`mirrored_targets`), so ``x/page01
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import json
 import os
@@ -97,9 +98,9 @@ class OutputGuard:
     input_files : iterable of str or Path
         The files the command reads (``-`` for standard input is ignored).
     input_folders : iterable of str or Path
-        Folders given as inputs, whose files with one of ``input_suffixes`` the command reads.
-    input_suffixes : sequence of str
-        Suffixes (lower case, with the dot) of the files read from ``input_folders``.
+        Folders given as inputs, whose files matching one of ``input_patterns`` the command reads.
+    input_patterns : sequence of str
+        File name patterns (``*.txt``; matched ignoring case) of the files read from ``input_folders``.
     force : bool
         Replace existing files newsseg did not write (never an input).
     """
@@ -108,11 +109,11 @@ class OutputGuard:
         self,
         input_files: Iterable[str | Path] = (),
         input_folders: Iterable[str | Path] = (),
-        input_suffixes: Sequence[str] = (),
+        input_patterns: Sequence[str] = (),
         force: bool = False,
     ) -> None:
         self.force = force
-        self.input_suffixes = tuple(suffix.lower() for suffix in input_suffixes)
+        self.input_patterns = tuple(pattern.lower() for pattern in input_patterns)
         self.input_folders = [os.path.realpath(folder) for folder in input_folders]
         self._input_ids: set[tuple[int, int]] = set()
         for file in input_files:
@@ -130,7 +131,8 @@ class OutputGuard:
             if (info.st_dev, info.st_ino) in self._input_ids:
                 return True
         real = os.path.realpath(path)
-        return Path(real).suffix.lower() in self.input_suffixes and any(
+        name = os.path.basename(real).lower()
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.input_patterns) and any(
             _inside(real, folder) for folder in self.input_folders
         )
 
@@ -186,10 +188,15 @@ class OutputGuard:
                 )
 
     @contextlib.contextmanager
-    def writer(self, target: str | Path, mode: str = "w", new_folders: bool = False) -> Iterator[IO]:
+    def writer(
+        self, target: str | Path, mode: str = "w", new_folders: bool = False, source: dict | None = None
+    ) -> Iterator[IO]:
         """Check ``target``, write it atomically, and record it in its folder's ledger.
 
-        With ``new_folders``, the target's missing folders are made first.
+        With ``new_folders``, the target's missing folders are made first.  ``source`` (what
+        the file was made from: input and model hashes) is kept in its ledger entry, for
+        :meth:`is_up_to_date`.  The entry is written before the rename, so a file renamed into
+        place is always known as newsseg's, even if the process is killed right after.
 
         Yields
         ------
@@ -203,20 +210,51 @@ class OutputGuard:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as os_error:
                 raise OutputError(write_reason(os_error), display_path(path.parent)) from None
-        with atomic_writer(path, mode) as handle:
+        with atomic_writer(path, mode, before_replace=lambda temp: self.record(path, temp, source)) as handle:
             yield handle
-        self.record(path)
 
-    def write_text(self, target: str | Path, text: str, new_folders: bool = False) -> None:
+    def write_text(self, target: str | Path, text: str, new_folders: bool = False, source: dict | None = None) -> None:
         """Write one whole text file through :meth:`writer`."""
-        with self.writer(target, new_folders=new_folders) as handle:
+        with self.writer(target, new_folders=new_folders, source=source) as handle:
             handle.write(text)
 
-    def record(self, path: str | Path) -> None:
-        """Add a file just written to its folder's ledger."""
+    def is_up_to_date(self, target: str | Path, source: dict) -> bool:
+        """Whether ``target`` is a file newsseg wrote, unchanged since, from this same ``source``."""
+        path = Path(target)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return False
+        recorded = [
+            entry
+            for entry in read_ledger(path.parent).get(path.name, [])
+            if entry.get("source") == source and entry["bytes"] == size
+        ]
+        if not recorded:
+            return False
+        try:
+            return file_sha256(path) in {entry["sha256"] for entry in recorded}
+        except OSError:
+            return False
+
+    def record(self, path: str | Path, content: str | Path | None = None, source: dict | None = None) -> None:
+        """Add a file to its folder's ledger.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file's final path.
+        content : str or Path, optional
+            Where its bytes are now (a temporary file about to be renamed to ``path``).
+        source : dict, optional
+            What it was made from, kept in the entry.
+        """
         target = Path(path)
         folder = target.parent if str(target.parent) else Path(".")
-        entry = {"name": target.name, "bytes": target.stat().st_size, "sha256": file_sha256(target)}
+        where = Path(content) if content is not None else target
+        entry: dict = {"name": target.name, "bytes": where.stat().st_size, "sha256": file_sha256(where)}
+        if source is not None:
+            entry["source"] = source
         ledger = folder / LEDGER_NAME
         try:
             with open(ledger, "a", encoding="utf-8") as handle:
