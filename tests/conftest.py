@@ -58,3 +58,13 @@ def small_model(small_training_set: list[LabelledPage], tmp_path_factory: pytest
     path = tmp_path_factory.mktemp("model") / "small.nsm"
     segmenter.save(path)
     return path
+
+
+def copies_of_sample(folder: Path, count: int) -> Path:
+    """Make ``folder`` with ``count`` copies of the real sample page (p000.txt ...), for batch runs."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        shutil.copy(SAMPLE, folder / f"p{n:03}.txt")
+    return folder

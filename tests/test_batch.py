@@ -19,7 +19,7 @@ from newsseg.errors import InputError
 from newsseg.io.fileio import temp_name_pid
 from newsseg.segmenter import Segmenter
 
-from .conftest import PAGES, SAMPLE
+from .conftest import PAGES, SAMPLE, copies_of_sample
 
 runner = CliRunner()
 
@@ -121,10 +121,7 @@ def test_resume_skips_finished_pages_and_redoes_changed_ones(small_model, archiv
 
 
 def test_resume_after_kill_9_completes_the_batch_as_a_clean_run(small_model, tmp_path):
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for n in range(120):
-        shutil.copy(SAMPLE, pages / f"p{n:03}.txt")
+    pages = copies_of_sample(tmp_path / "pages", 120)
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     clean.mkdir()
     killed.mkdir()
@@ -163,10 +160,7 @@ def test_off_a_terminal_progress_is_a_line_every_n_pages(small_model, archive):
 
 
 def test_sigterm_stops_the_workers_and_removes_the_temporary_file(small_model, tmp_path):
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for n in range(300):
-        shutil.copy(SAMPLE, pages / f"p{n:03}.txt")
+    pages = copies_of_sample(tmp_path / "pages", 300)
     out = tmp_path / "out"
     out.mkdir()
     command = [sys.executable, "-m", "newsseg", "predict", str(pages), "-m", str(small_model), "-j", "2"]

@@ -26,7 +26,7 @@ from newsseg.cli import app
 from newsseg.io.fileio import atomic_writer, remove_stale_temp_files, temp_name_pid
 from newsseg.io.outputs import LEDGER_NAME, OutputGuard, mirrored_targets, written_by_newsseg
 
-from .conftest import PAGES, SAMPLE
+from .conftest import PAGES, SAMPLE, copies_of_sample
 
 runner = CliRunner()
 
@@ -249,10 +249,7 @@ def test_a_full_standard_output_is_one_line(small_model, pages):
 
 
 def test_a_reader_that_closes_the_pipe_early_gets_no_traceback(small_model, pages, tmp_path):
-    many = tmp_path / "many"
-    many.mkdir()
-    for n in range(30):
-        shutil.copy(SAMPLE, many / f"p{n:02}.txt")
+    many = copies_of_sample(tmp_path / "many", 30)
     process = subprocess.Popen(
         newsseg_command("predict", many, "-m", small_model), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -280,10 +277,7 @@ def _wait_for_temp_file(folder: Path, process: subprocess.Popen, timeout: float 
 
 @pytest.mark.parametrize(("signal_number", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_during_predict_removes_the_temporary_file(small_model, tmp_path, signal_number, code):
-    many = tmp_path / "many"
-    many.mkdir()
-    for n in range(200):
-        shutil.copy(SAMPLE, many / f"p{n:03}.txt")
+    many = copies_of_sample(tmp_path / "many", 200)
     out = tmp_path / "out"
     out.mkdir()
     process = subprocess.Popen(
@@ -322,10 +316,7 @@ def test_stale_temporary_files_of_dead_runs_are_cleared_and_live_ones_kept(tmp_p
 
 
 def test_kill_9_leaves_a_temporary_file_that_the_next_run_clears(small_model, tmp_path):
-    many = tmp_path / "many"
-    many.mkdir()
-    for n in range(200):
-        shutil.copy(SAMPLE, many / f"p{n:03}.txt")
+    many = copies_of_sample(tmp_path / "many", 200)
     out = tmp_path / "out"
     out.mkdir()
     process = subprocess.Popen(

@@ -37,7 +37,8 @@ from newsseg.cli.common import (
 from newsseg.errors import InputError, OutputError, UsageError
 from newsseg.formats import EXTENSIONS, PAGE_WRITERS, to_json
 from newsseg.io.fileio import display_path, write_reason
-from newsseg.io.outputs import OutputGuard, file_sha256, mirrored_targets
+from newsseg.io.fingerprints import file_sha256
+from newsseg.io.outputs import OutputGuard, mirrored_targets
 from newsseg.io.page import check_encoding
 from newsseg.segmenter import Segmenter, default_model_path
 

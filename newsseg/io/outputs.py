@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from typing import IO
 
 from newsseg.errors import OutputError, UsageError
 from newsseg.io.fileio import atomic_writer, display_path, write_reason
+from newsseg.io.fingerprints import file_sha256
 
 LEDGER_NAME = ".newsseg-outputs.jsonl"
 """The ledger of the files newsseg wrote into a folder: one JSON object per line,
@@ -34,15 +34,6 @@ LEDGER_NAME = ".newsseg-outputs.jsonl"
 
 STDIN_NAME = "stdin"
 """The output name of the page read from standard input (``-``)."""
-
-
-def file_sha256(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes, in hex, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_ledger(folder: str | Path) -> dict[str, list[dict]]:

@@ -20,7 +20,6 @@ inputs give the same pages byte for byte, in any order and in any number of proc
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from collections import Counter
@@ -30,6 +29,7 @@ from pathlib import Path
 from newsseg import __version__
 from newsseg.errors import CorpusError, UsageError
 from newsseg.io.fileio import write_text_atomic
+from newsseg.io.fingerprints import file_sha256
 from newsseg.io.labels import labelled_text
 from newsseg.synth.article import ArticleSource, Tally, prepare_article
 from newsseg.synth.corpus import CorpusPage
@@ -137,14 +137,6 @@ class Synthesiser:
         """Pages ``start`` .. ``start + count - 1``, in order."""
         for index in range(start, start + count):
             yield self.page(index)
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def prepare_output_dir(directory: Path, force: bool) -> None:
