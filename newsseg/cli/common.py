@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
@@ -32,10 +31,9 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from newsseg.errors import InputWarning, NewssegError, UsageError
+from newsseg.errors import NewssegError
 from newsseg.evaluation.metrics import HEADLINE_FIGURES, MACRO_FIGURES, Report
 from newsseg.evaluation.scoring import ALL
-from newsseg.io.fileio import display_path
 from newsseg.io.outputs import OutputGuard
 from newsseg.segmenter import Segmenter
 
@@ -93,23 +91,6 @@ def report_error(error: NewssegError | str) -> None:
 def report_warning(warning: Warning | str) -> None:
     """Print one warning line to standard error, as plain text."""
     err.print(Text.assemble(("warning:", "yellow"), " ", str(warning)), soft_wrap=True)
-
-
-@contextlib.contextmanager
-def reported_warnings() -> Iterator[None]:
-    """Print each :class:`~newsseg.errors.InputWarning` raised in the block as one line."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InputWarning)
-        try:
-            yield
-        finally:
-            for warning in caught:
-                if issubclass(warning.category, InputWarning):
-                    report_warning(warning.message)
-                else:
-                    warnings.warn_explicit(
-                        warning.message, warning.category, warning.filename, warning.lineno, source=warning.source
-                    )
 
 
 @contextlib.contextmanager
@@ -282,11 +263,3 @@ def labelled_input_guard(specs: list[str | Path], force: bool) -> OutputGuard:
 
     folders = [spec for spec in specs if Path(spec).is_dir()]
     return OutputGuard(find_labelled_files(specs) if specs else [], folders, (f"*{LABELLED_SUFFIX}",), force=force)
-
-
-def check_output_folder(path: Path | None) -> None:
-    """Refuse, before any work, an output file whose folder does not exist."""
-    if path is not None:
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise UsageError("the output folder does not exist", display_path(folder))

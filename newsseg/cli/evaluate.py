@@ -14,7 +14,6 @@ from newsseg.cli.common import (
     ForceOption,
     LabelledArgument,
     ModelOption,
-    check_output_folder,
     err,
     format_figure,
     labelled_input_guard,
@@ -124,7 +123,6 @@ def evaluate_command(
     with user_errors():
         if errors and json_output:
             raise UsageError("--errors prints text and --json prints JSON; use one of them (or --html for a report)")
-        check_output_folder(html_path)
         guard = labelled_input_guard([*data, *(train_data or [])], force)
         if html_path is not None:
             guard.check(html_path)

@@ -13,7 +13,6 @@ from rich.table import Table
 from newsseg.cli.common import (
     ForceOption,
     LabelledArgument,
-    check_output_folder,
     err,
     labelled_input_guard,
     out,
@@ -289,7 +288,6 @@ def tune_command(
                 f"(use {', '.join(TABLE_SUFFIXES)})",
                 str(output),
             )
-        check_output_folder(output)
         guard = labelled_input_guard(data, force)
         if output is not None:
             guard.check(output)
