@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, fields
 from newsseg.features.context import CUE_PREFIX, add_context
 from newsseg.features.cues import BYLINE_CUES, CUES, line_cues
 from newsseg.features.layout import Features, layout_features
-from newsseg.features.lexical import block_cohesion_features, lexical_features
+from newsseg.features.lexical import block_cohesion_features, char_bigrams, lexical_features
 from newsseg.features.structure import headline_blocks, structure_features
 from newsseg.io.page import Page
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 """Bumped whenever a feature changes meaning; a model records the version it was trained with."""
 
 
@@ -130,11 +130,12 @@ def page_features(page: Page, settings: FeatureSettings | None = None) -> list[F
     for features, structure in zip(own, structure_features(own, byline_flags), strict=True):
         features.update(structure)
     if settings.lexical and texts:
+        bigram_bags = [char_bigrams(text) for text in texts]
         for features, lexical in zip(
-            own, lexical_features(texts, settings.cohesion_window, settings.words), strict=True
+            own, lexical_features(texts, settings.cohesion_window, settings.words, bigram_bags), strict=True
         ):
             features.update(lexical)
-        for start, block in block_cohesion_features(texts, headline_blocks(own, byline_flags)).items():
+        for start, block in block_cohesion_features(texts, headline_blocks(own, byline_flags), bigram_bags).items():
             own[start].update(block)
     for features in own:
         features["bias"] = 1.0

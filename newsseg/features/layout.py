@@ -165,6 +165,7 @@ def _balance(text: str, pairs: Sequence[tuple[str, str]]) -> str:
     return "balanced"
 
 
+@lru_cache(maxsize=65536)
 def letters_only(text: str) -> str:
     """The Chinese characters, digits and Latin letters of a text, without punctuation or space."""
     return "".join(c for c in text if char_class(c) in ("cjk", "digit", "latin", "letter"))
