@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA := data/pages/epaper data/pages/ocr-zoned data/pages/ocr-raw
 MODEL := newsseg/model/default.nsm
+CRFSUITE_COPY := tests/fixtures/default.crfsuite
 CORPUS := data/corpus/rmrb-subset.jsonl.gz
 SYNTH := build/synth
 SYNTH_PAGES := 5000
@@ -51,7 +52,7 @@ lint: $(STAMP)
 # on all the labelled pages and the real page, none of which it is trained on (12 minutes, 7 GiB).
 train: $(STAMP)
 	$(BIN)/newsseg synth $(CORPUS) -n $(SYNTH_PAGES) --seed 0 -o $(SYNTH) --force
-	$(BIN)/newsseg train $(SYNTH) $(foreach d,$(DATA) data/pages/real,--test $(d)) --seed 0 --jobs 2 --force -o $(MODEL)
+	$(BIN)/newsseg train $(SYNTH) $(foreach d,$(DATA) data/pages/real,--test $(d)) --seed 0 --jobs 2 --force -o $(MODEL) --crfsuite-copy $(CRFSUITE_COPY)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -12,18 +12,29 @@ One run on this machine prints, and writes to ``bench/RESULTS.md``:
    it on synthetic pages alone).
    Then (unless ``--cv 0``) a K-fold cross-validation of the CRF over all labelled pages gives
    mean ± std per kind of text.
-2. **Speed of predict** over a folder of pages (the text of the 241 labelled pages): the
-   ``newsseg predict`` command end to end, and in-process throughput, model load time and peak
-   memory of the CRF and, as the reference, of the rules baseline, each in a fresh process.
+2. **Speed of predict** over N distinct pages (default 2,000; ``--speed-pages``) made from the 241
+   labelled pages (copy 0 is the page, later copies have one Chinese character of every non-blank
+   line replaced, so no line repeats): ``newsseg predict`` with ``-j 1``, ``-j 2`` and on a local
+   Dask cluster (2 worker processes, started by the bench), against ``jieba.lcut`` over the same
+   lines (wall time, pages/s, lines/s, peak memory; the outputs must be equal byte for byte);
+   start-up (bare Python, importing ``newsseg.cli``, jieba's dictionary, one page end to end);
+   one long page against 20 distinct copies of it as one page (linear time); in-process
+   throughput of the CRF and of the rules baseline; and where predict spends its time
+   (``bench/profile.py``), beside the same profile at 500f4ba (``bench/PROFILE-before.md``, measured
+   once, not in the run).
 3. **Cost of training** on 100 and 1,000 pages (``newsseg train`` in a fresh process: wall time
    and peak resident memory).  The 1,000 pages are the 240 labelled pages plus perturbed copies
-   of them (articles shuffled within the page, 2 % of Chinese characters replaced).
+   of them (articles shuffled within the page, 2 % of Chinese characters replaced).  Then what
+   ``make train`` runs for the bundled model (``newsseg synth`` of 5,000 pages, ``newsseg train
+   --jobs 2``; ``--bundled-pages``), into the working folder: time and peak memory of each step.
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/run.py            # everything (about 6 minutes on 2 cores)
-    .venv/bin/python bench/run.py --quick    # no cross-validation, no 1,000-page training
+    .venv/bin/python bench/run.py            # everything
+    .venv/bin/python bench/run.py --quick    # no cross-validation, no 1,000-page or bundled training, 300 speed pages
     .venv/bin/python bench/run.py --cv 0 --train-sizes 100 --output /tmp/results.md
+    .venv/bin/python bench/run.py --only speed,training --speed-pages 60 --bundled-pages 100 --output /tmp/r.md
+    .venv/bin/python bench/run.py --write-pages DIR --speed-pages 250   # the distinct pages only (for profile.py)
 """
 
 from __future__ import annotations
@@ -31,10 +42,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsseg.batch import local_dask_cluster
 from newsseg.evaluation.baselines import CRFTagger, LineClassifier, RulesTagger
 from newsseg.evaluation.metrics import HEADLINE_FIGURES, Report
 from newsseg.evaluation.report import compare_systems, comparison_reports
@@ -270,42 +284,17 @@ def run_measured(arguments: Sequence[str], workdir: Path) -> tuple[float, dict]:
     return elapsed, json.loads(report.read_text(encoding="utf-8"))
 
 
-def run_speed(workdir: Path) -> str:
-    """predict over the folder of all labelled pages' text: the command, then CRF and rules in-process."""
+def run_in_process(workdir: Path) -> str:
+    """In-process throughput, model load time and peak memory of the CRF and the rules baseline, labelled pages."""
     pages = read_labelled_pages([*LABELLED_DIRS, REAL_DIR])
-    folder = workdir / "pages"
-    lines, content = write_page_texts(pages, folder)
-    log(f"newsseg predict over {len(pages)} pages ({lines:,} lines)")
-    output = workdir / "articles.jsonl"
-    seconds, command_report = run_measured(["cli", "predict", str(folder), "-o", str(output)], workdir)
-    peak = command_report["peak_mib"]
-    articles = sum(1 for _ in output.open(encoding="utf-8"))
+    folder = workdir / "labelled-pages"
+    write_page_texts(pages, folder)
     measured = {}
     for system in ("crf", "rules"):
-        log(f"in-process predict speed of {system}")
+        log(f"in-process predict speed of {system} over the {len(pages)} labelled pages")
         _, measured[system] = run_measured(["speed", system, str(folder)], workdir)
     crf, rules = measured["crf"], measured["rules"]
     ratio = (rules["pages"] / rules["seconds"]) / (crf["pages"] / crf["seconds"])
-    command_rows = [
-        [
-            "`newsseg predict DIR -o articles.jsonl` (bundled CRF, end to end)",
-            str(len(pages)),
-            f"{seconds:.1f}",
-            f"{len(pages) / seconds:.1f}",
-            f"{lines / seconds:,.0f}",
-            f"{peak:.0f}",
-        ]
-    ]
-    text = [
-        f"{len(pages)} pages, {lines:,} lines ({content:,} non-blank), {articles:,} articles predicted.",
-        "",
-        markdown_table(["run", "pages", "seconds", "pages/s", "lines/s", "peak MiB"], command_rows),
-        "",
-        "In-process, each system in a fresh process (`bench/measure.py speed`): importing newsseg, loading the "
-        "model, the first page (which loads jieba's dictionary for the CRF's lexical features), then every other "
-        "page (`read_page` excluded; predict builds the articles as `newsseg predict` does).",
-        "",
-    ]
     rows = []
     for name, m in (("crf (bundled model)", crf), ("rules", rules)):
         rows.append(
@@ -321,13 +310,396 @@ def run_speed(workdir: Path) -> str:
                 f"{m['peak_mib']:.0f}",
             ]
         )
-    text.append(
-        markdown_table(
-            ["system", "import", "load", "first page", "pages", "pages/s", "lines/s", "per page", "peak MiB"], rows
-        )
+    return "\n".join(
+        [
+            f"Each system in a fresh process (`bench/measure.py speed`) over the {len(pages)} labelled pages "
+            "themselves: importing newsseg, loading the model, the first page (which loads jieba's dictionary for "
+            "the CRF's lexical features), then every other page (`read_page` excluded; predict builds the articles "
+            "as `newsseg predict` does).",
+            "",
+            markdown_table(
+                ["system", "import", "load", "first page", "pages", "pages/s", "lines/s", "per page", "peak MiB"], rows
+            ),
+            "",
+            f"The rules baseline tags pages {ratio:.0f}× as fast as the CRF in the same run.",
+        ]
     )
-    text += ["", f"The rules baseline tags pages {ratio:.0f}× as fast as the CRF in the same run."]
-    return "\n".join(text)
+
+
+SPEED_PAGES = 2000
+QUICK_SPEED_PAGES = 300
+STARTUP_RUNS = 5
+REPEATS = 20
+LINEAR_LIMIT = 25
+DASK_WORKERS = 2
+PROFILE = Path(__file__).resolve().parent / "profile.py"
+PROFILE_BEFORE = Path(__file__).resolve().parent / "PROFILE-before.md"
+BEFORE_PAGES = 250
+"""Pages of ``bench/PROFILE-before.md``: ``bench/run.py --write-pages DIR --speed-pages 250``."""
+NEWSSEG = Path(sys.executable).with_name("newsseg")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character is a CJK unified ideograph of the basic block (U+4E00..U+9FFF)."""
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def distinct_copy(page: Page, rng: np.random.Generator, seen: set[str], name: str, tries: int = 20) -> Page:
+    """The page with, on every non-blank line, one Chinese character replaced by another of the same page.
+
+    The position and the new character are drawn from ``rng``, again (up to ``tries`` times)
+    while the new line is in ``seen``; every new line is added to ``seen``.  Blank lines, and lines
+    without a Chinese character, stay as they are.
+    """
+    alphabet = sorted({char for line in page.lines for char in line if is_cjk(char)})
+    rank = {char: number for number, char in enumerate(alphabet)}
+    new_lines = []
+    for line in page.lines:
+        positions = [i for i, char in enumerate(line) if is_cjk(char)]
+        if not line.strip() or not positions or len(alphabet) < 2:
+            new_lines.append(line)
+            continue
+        for _ in range(tries):
+            position = positions[rng.integers(len(positions))]
+            number = int(rng.integers(len(alphabet) - 1))
+            number += number >= rank[line[position]]
+            candidate = line[:position] + alphabet[number] + line[position + 1 :]
+            if candidate not in seen:
+                break
+        seen.add(candidate)
+        new_lines.append(candidate)
+    return Page(tuple(new_lines), name)
+
+
+@dataclass
+class SpeedPages:
+    """The distinct pages of the speed runs, written as text files under ``folder``."""
+
+    folder: Path
+    pages: int
+    lines: int
+    content: int
+    distinct: int
+    originals: int
+
+
+def write_distinct_pages(count: int, folder: Path) -> SpeedPages:
+    """Write ``count`` distinct pages as ``copy-KK/NAME.txt``, made from the 241 labelled pages.
+
+    Page ``i`` is copy ``k = i // 241`` of labelled page ``i % 241``: copy 0 is the page itself,
+    a later copy is :func:`distinct_copy` of it (numpy Generator seeded 0), so that no line of a
+    copy repeats a line seen before and newsseg's per-line caches get no free hits.
+    """
+    pages = read_labelled_pages([*LABELLED_DIRS, REAL_DIR])
+    rng = np.random.default_rng(SEED)
+    seen = {line for labelled in pages for line in labelled.page.lines}
+    lines = content = 0
+    content_lines: set[str] = set()
+    for number in range(count):
+        copy, index = divmod(number, len(pages))
+        labelled = pages[index]
+        stem = Path(labelled.name).stem
+        page = labelled.page if copy == 0 else distinct_copy(labelled.page, rng, seen, f"{stem}-copy{copy}")
+        path = folder / f"copy-{copy:02d}" / f"{stem}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(page.lines) + "\n", encoding="utf-8")
+        lines += len(page.lines)
+        content += len(page.content_indices)
+        content_lines.update(page.lines[i] for i in page.content_indices)
+    return SpeedPages(folder, count, lines, content, len(content_lines), min(count, len(pages)))
+
+
+def worker_peak_mib() -> float:
+    """The ``VmHWM`` of the process it runs in, in MiB (sent to each Dask worker by ``client.run``)."""
+    from pathlib import Path
+
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def dask_worker_peaks(address: str) -> dict[str, float]:
+    """Each worker's peak resident memory so far, in MiB, by worker address."""
+    import distributed
+
+    with distributed.Client(address, timeout=60) as client:
+        return client.run(worker_peak_mib)
+
+
+def run_batches(speed_pages: SpeedPages, workdir: Path) -> str:
+    """``newsseg predict`` over the distinct pages with -j 1, -j 2 and a local Dask cluster, and jieba.lcut alone."""
+    folder = speed_pages.folder
+    outputs: dict[str, Path] = {}
+    runs: list[tuple[str, float, dict, float]] = []  # label, seconds, report, peak MiB
+    notes: list[str] = []
+    for jobs in (1, 2):
+        log(f"newsseg predict over {speed_pages.pages:,} pages with -j {jobs}")
+        outputs[f"-j {jobs}"] = output = workdir / f"out-j{jobs}.jsonl"
+        arguments = ["cli", "predict", str(folder), "-o", str(output), "-j", str(jobs)]
+        seconds, report = run_measured(arguments, workdir)
+        peak = report["peak_mib"] + report["children_rusage_mib"]
+        label = "`newsseg predict DIR -o out.jsonl -j 1`" if jobs == 1 else f"`... -j {jobs}`"
+        runs.append((label, seconds, report, peak))
+        if jobs > 1:
+            notes.append(
+                f"`-j {jobs}`: {report['peak_mib']:.0f} MiB the command's process + "
+                f"{report['children_rusage_mib']:.0f} MiB its largest worker by `ru_maxrss` (the workers' own "
+                "`VmHWM`, sampled every 0.2 s: largest "
+                f"{report['children_sampled_mib']:.0f} MiB, {report['children_seen']} child processes seen)"
+            )
+    if importlib.util.find_spec("distributed") is None:
+        notes.append("The Dask row is missing: `distributed` is not installed (`pip install -e '.[dask]'`).")
+        cluster_note = ""
+    else:
+        with local_dask_cluster(workdir / "dask", DASK_WORKERS) as (address, ready_seconds):
+            log(f"newsseg predict over {speed_pages.pages:,} pages on a local Dask cluster at {address}")
+            outputs["--cluster"] = output = workdir / "out-dask.jsonl"
+            seconds, report = run_measured(
+                ["cli", "predict", str(folder), "-o", str(output), "--cluster", address], workdir
+            )
+            workers = dask_worker_peaks(address)
+        largest = max(workers.values())
+        runs.append(("`... --cluster tcp://127.0.0.1:PORT`", seconds, report, report["peak_mib"] + largest))
+        notes.append(
+            f"`--cluster`: {report['peak_mib']:.0f} MiB the command's process (the Dask client) + {largest:.0f} MiB "
+            f"the largest worker's `VmHWM` (asked with `client.run` after the run; the workers: "
+            + ", ".join(f"{peak:.0f}" for peak in sorted(workers.values()))
+            + " MiB)"
+        )
+        cluster_note = (
+            f" The cluster — `dask scheduler` on 127.0.0.1 (PORT chosen by the system) and {DASK_WORKERS} "
+            f"`dask worker --nthreads 1` processes, as `tests/test_cluster.py` starts them — was started by the "
+            f"bench before the command ({ready_seconds:.1f} s until its workers were ready, not in the row); the "
+            "workers load the model and jieba's dictionary during the run, as the `-j 2` workers do."
+        )
+    log(f"jieba.lcut over every line of the {speed_pages.pages:,} pages")
+    _, jieba_report = run_measured(["jieba", str(folder)], workdir)
+    reference = jieba_report["seconds"]
+
+    expected = outputs["-j 1"].read_bytes()
+    for name, path in outputs.items():
+        if path.read_bytes() != expected:
+            raise RuntimeError(f"newsseg predict {name} wrote other bytes than -j 1 ({path} vs {outputs['-j 1']})")
+    articles = expected.count(b"\n")
+    rows = []
+    for label, seconds, _, peak in runs:
+        rows.append(
+            [
+                label,
+                f"{speed_pages.pages:,}",
+                f"{seconds:.1f}",
+                f"{speed_pages.pages / seconds:.1f}",
+                f"{speed_pages.lines / seconds:,.0f}",
+                f"{peak:.0f}",
+                f"{seconds / reference:.1f}×",
+            ]
+        )
+    rows.append(
+        [
+            "`jieba.lcut` on every line, one process",
+            f"{jieba_report['pages']:,}",
+            f"{reference:.1f}",
+            f"{jieba_report['pages'] / reference:.1f}",
+            f"{jieba_report['lines'] / reference:,.0f}",
+            f"{jieba_report['peak_mib']:.0f}",
+            "1.0×",
+        ]
+    )
+    compared = ", ".join(f"`{name}`" for name in outputs if name != "-j 1")
+    return "\n".join(
+        [
+            f"{speed_pages.pages:,} distinct pages ({speed_pages.lines:,} lines, {speed_pages.content:,} non-blank, "
+            f"{speed_pages.distinct:,} of them distinct), {articles:,} articles predicted. Page `i` is copy "
+            f"`i // 241` of labelled page `i % 241` (the 240 labelled pages and the real page): copy 0 is the page "
+            "itself, a later copy has, on every non-blank line, one Chinese character (U+4E00..U+9FFF) replaced by "
+            f"another of the same page (numpy, seed {SEED}; drawn again while the line was seen before), so newsseg's "
+            "per-line caches get no free hits; the non-blank lines that repeat are those of twin pages in copy 0 "
+            "and the few without a Chinese character. They lie in subfolders of DIR, as `.txt` files.",
+            "",
+            markdown_table(["run", "pages", "seconds", "pages/s", "lines/s", "peak MiB", "× jieba.lcut"], rows),
+            "",
+            "Seconds are wall time of a fresh process, start-up included (`bench/measure.py cli`, which runs the "
+            "command in-process); for `jieba.lcut` only reading the files and the `lcut` calls are timed, after "
+            "its dictionary is loaded. The last column is the row's seconds over jieba.lcut's. Peak MiB is the "
+            "largest resident set: of the command's process (`VmHWM`) plus, for `-j 2`, the largest of its "
+            "worker processes' peaks (`getrusage(RUSAGE_CHILDREN).ru_maxrss` after they ended — the largest "
+            "child's, not the sum of the two; on Linux it counts a child's image from before its `exec`, so at "
+            "least the parent's size when it started the worker) and, for `--cluster`, the largest Dask "
+            "worker's `VmHWM`; so with 2 workers the whole run held up to about one more worker's memory than "
+            "shown. " + "; ".join(notes) + "." + cluster_note,
+            "",
+            f"The outputs of {compared} equal the `-j 1` output byte for byte ({len(expected):,} bytes).",
+        ]
+    )
+
+
+def median_walls(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
+    """The median wall time of each command in a fresh process, the commands taking turns ``runs`` times."""
+    walls: dict[str, list[float]] = {key: [] for key in commands}
+    for _ in range(runs):
+        for key, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            walls[key].append(time.perf_counter() - started)
+    return {key: statistics.median(values) for key, values in walls.items()}
+
+
+def run_startup(page_file: Path, workdir: Path) -> str:
+    """Start-up: bare Python, importing newsseg.cli, jieba's dictionary, and ``newsseg predict`` of one page."""
+    python = sys.executable
+    commands = {
+        "pass": [python, "-c", "pass"],
+        "cli": [python, "-c", "import newsseg.cli"],
+        "jieba": [python, "-c", "import jieba"],
+        "initialize": [python, "-c", "import jieba; jieba.initialize()"],
+        "predict": [str(NEWSSEG), "predict", str(page_file)],
+    }
+    log(f"start-up: {len(commands)} commands, median of {STARTUP_RUNS} each")
+    median = median_walls(commands, STARTUP_RUNS, workdir)
+    lines = page_file.read_text(encoding="utf-8").splitlines()
+    shown = {
+        "pass": "`python -c pass`",
+        "cli": '`python -c "import newsseg.cli"`',
+        "jieba": '`python -c "import jieba"`',
+        "initialize": '`python -c "import jieba; jieba.initialize()"`',
+        "predict": "`newsseg predict PAGE.txt > /dev/null`",
+    }
+    rows = [[shown[key], f"{median[key]:.2f}"] for key in commands]
+    return "\n".join(
+        [
+            f"Each command in a fresh process, median wall time of {STARTUP_RUNS} runs (the commands taking turns); "
+            f"PAGE.txt is `{page_file.relative_to(workdir)}` ({len(lines)} lines, written to standard output, "
+            "which is discarded).",
+            "",
+            markdown_table(["command", "seconds"], rows),
+            "",
+            f"Start-up beyond Python's own, including the first page: {median['predict'] - median['pass']:.2f} s "
+            f"(`newsseg predict PAGE.txt` − `python -c pass`). Of it, importing `newsseg.cli` takes "
+            f"{median['cli'] - median['pass']:.2f} s (`import newsseg.cli` − `pass`), and jieba loading its dictionary "
+            f"{median['initialize'] - median['jieba']:.2f} s (`jieba.initialize()` − `import jieba`; from jieba's "
+            "cache file, as newsseg loads it from its own).",
+        ]
+    )
+
+
+def write_scale_pages(folder: Path, repeats: int = REPEATS) -> tuple[Path, Path, Path]:
+    """A warm-up page, the longest labelled page, and ``repeats`` distinct copies of it as one page."""
+    pages = read_labelled_pages([*LABELLED_DIRS, REAL_DIR])
+    longest = max(pages, key=lambda labelled: len(labelled.page.content_indices))
+    warmup = next(labelled for labelled in pages if labelled is not longest)
+    rng = np.random.default_rng(SEED)
+    seen = set(longest.page.lines)
+    stem = Path(longest.name).stem
+    copies = [distinct_copy(longest.page, rng, seen, f"{stem}-copy{k}") for k in range(1, repeats + 1)]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = (folder / "warm-up.txt", folder / f"{stem}.txt", folder / f"{stem}-x{repeats}.txt")
+    for path, lines in zip(
+        paths, (warmup.page.lines, longest.page.lines, [line for copy in copies for line in copy.lines]), strict=True
+    ):
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return paths
+
+
+def run_scale(workdir: Path) -> str:
+    """One long page, then the same page's lines ``REPEATS`` times (distinct copies) as one page, in one process."""
+    warmup, page, long_page = write_scale_pages(workdir / "scale")
+    log(f"predict of {page.name} and of {REPEATS} distinct copies of it as one page")
+    _, report = run_measured(["scale", str(warmup), str(page), str(long_page)], workdir)
+    one, many = report["page"], report["long"]
+    ratio = many["seconds"] / one["seconds"]
+    verdict = f"linear (at most {LINEAR_LIMIT}×)" if ratio <= LINEAR_LIMIT else f"NOT linear: more than {LINEAR_LIMIT}×"
+    if ratio > LINEAR_LIMIT:
+        log(f"warning: the page × {REPEATS} took {ratio:.1f}× the page's time")
+    return "\n".join(
+        [
+            f"In one process (`bench/measure.py scale`), after a warm-up page (so jieba's dictionary is loaded): "
+            f"predict of the longest labelled page, `{page.stem}` ({one['lines']} lines, {one['content_lines']} "
+            f"non-blank), once: {one['seconds'] * 1000:.0f} ms; then of {REPEATS} distinct copies of it (made as "
+            f"above, so no line repeats and the caches do not help) as one page of {many['lines']:,} lines: "
+            f"{many['seconds'] * 1000:.0f} ms, {ratio:.1f}× the time of the one page — {verdict}. Peak "
+            f"{report['peak_mib']:.0f} MiB.",
+        ]
+    )
+
+
+def profile_before() -> tuple[str, float | None]:
+    """The body of ``bench/PROFILE-before.md`` (its title line left out) or why it is missing, and its total ms/page."""
+    if not PROFILE_BEFORE.exists():
+        return f"(`{PROFILE_BEFORE.relative_to(ROOT)}` is missing.)", None
+    lines = PROFILE_BEFORE.read_text(encoding="utf-8").strip().splitlines()
+    total = next((line.split("|")[2] for line in lines if line.startswith("| total predict |")), None)
+    body = "\n".join(lines[1:] if lines and lines[0].startswith("#") else lines).strip()
+    return body, float(total) if total else None
+
+
+def profile_report(folder: Path, pages: int, report_file: Path) -> dict:
+    """Run ``bench/profile.py FOLDER --pages PAGES`` in a fresh process; its JSON report."""
+    command = [sys.executable, str(PROFILE), str(folder), "--pages", str(pages), "--json", str(report_file)]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    if completed.returncode != 0:
+        tail = completed.stderr.decode("utf-8", "replace")[-2000:]
+        raise RuntimeError(f"bench/profile.py failed ({completed.returncode}): {tail}")
+    return json.loads(report_file.read_text(encoding="utf-8"))
+
+
+def run_profile(speed_pages: SpeedPages, workdir: Path, pages: int) -> str:
+    """``bench/profile.py`` over (the first ``pages`` of) the distinct pages in a fresh process; the before table.
+
+    The code of this run is also profiled on the pages of the before table (the first
+    ``BEFORE_PAGES`` distinct pages, written afresh) for a like-for-like total.
+    """
+    count = min(pages, speed_pages.pages) if pages else speed_pages.pages
+    log(f"profile of predict over {count:,} pages")
+    report = profile_report(speed_pages.folder, count, workdir / "profile.json")
+    log(f"profile of predict over the {BEFORE_PAGES} pages of the before table")
+    before_pages = write_distinct_pages(BEFORE_PAGES, workdir / "before-pages")
+    like = profile_report(before_pages.folder, 0, workdir / "profile-before.json")
+    before, before_total = profile_before()
+    skipped = ", ".join(f"`{name}`" for name in report["skipped"]) or "none"
+    compared = (
+        f" ({before_total / like['ms_per_page']:.1f}× as fast as the {before_total:.1f} ms of the before table)"
+        if before_total
+        else ""
+    )
+    return "\n".join(
+        [
+            f"`python bench/profile.py DIR --pages {count}` in a fresh process: `Segmenter.predict` of the bundled "
+            f"model over the first {report['pages']:,} of the distinct pages above (sorted by path; read "
+            "beforehand, after a warm-up page), each stage wrapped by a timer wherever it is looked up. Times are "
+            "inclusive and nested by call (a row sits under the stage that called it), in ms per page; "
+            "`jieba.lcut` is jieba's segmenter and `jieba.posseg.lcut` its POS tagger, which `tagged_words` "
+            "called up to 500f4ba.",
+            "",
+            f"**After** (this run, code at {report['revision']}): {report['ms_per_page']:.1f} ms per page; the "
+            f"{report['timed_calls']:,} timed calls cost about {report['timer_cost_ms_per_page']:.2f} ms per page "
+            f"themselves; stages not in this code: {skipped}. On the {like['pages']} pages of the before table "
+            f"(`bench/run.py --write-pages DIR --speed-pages {BEFORE_PAGES}`: the {before_pages.originals} labelled "
+            f"pages, whose twins share lines, and first copies of {before_pages.pages - before_pages.originals} of "
+            f"them), the same code takes {like['ms_per_page']:.1f} ms per page{compared}.",
+            "",
+            report["table"],
+            "",
+            "**Before** (measured at 500f4ba, not in this run; `bench/PROFILE-before.md`):",
+            "",
+            before,
+        ]
+    )
+
+
+def run_speed(workdir: Path, count: int, profile_pages: int) -> str:
+    """The speed section: batches of distinct pages, start-up, one page × 20, in-process throughput, profile."""
+    log(f"writing {count:,} distinct pages")
+    speed_pages = write_distinct_pages(count, workdir / "speed-pages")
+    first_page = next(iter(sorted((speed_pages.folder / "copy-00").glob("*.txt"))))
+    parts = [
+        ("Batches of distinct pages", run_batches(speed_pages, workdir)),
+        ("Start-up", run_startup(first_page, workdir)),
+        (f"One page and the same page × {REPEATS}", run_scale(workdir)),
+        ("In-process throughput", run_in_process(workdir)),
+        ("Where the time goes", run_profile(speed_pages, workdir, profile_pages)),
+    ]
+    return "\n\n".join(f"### {title}\n\n{text}" for title, text in parts)
 
 
 # -- 3. training ------------------------------------------------------------------------------
@@ -405,51 +777,84 @@ def run_training(sizes: Sequence[int], workdir: Path, jobs: int) -> str:
     return markdown_table(["pages", "what", "non-blank lines", "seconds", "peak MiB", "model file"], rows, right_from=2)
 
 
+BUNDLED_PAGES = 5000
+CORPUS = ROOT / "data" / "corpus" / "rmrb-subset.jsonl.gz"
+
+
+def run_bundled_training(pages: int, workdir: Path) -> str:
+    """What ``make train`` runs (synth, then train with 2 processes), into the workdir: time and peak memory of each."""
+    synth, model = workdir / "bundled-synth", workdir / "bundled.nsm"
+    tests = [
+        argument for folder in [*LABELLED_DIRS, REAL_DIR] for argument in ("--test", str(folder.relative_to(ROOT)))
+    ]
+    steps = [
+        ("synth", ["synth", str(CORPUS.relative_to(ROOT)), "-n", str(pages), "--seed", str(SEED), "-o", str(synth)]),
+        ("train", ["train", str(synth), *tests, "--seed", str(SEED), "--jobs", "2", "-o", str(model)]),
+    ]
+    rows = []
+    for name, arguments in steps:
+        log(f"bundled model: newsseg {name} ({pages:,} pages)")
+        seconds, report = run_measured(["cli", *arguments, "--force"], workdir)
+        shown = " ".join(arguments).replace(str(synth), "SYNTH").replace(str(model), "MODEL")
+        rows.append(
+            [
+                f"`newsseg {shown} --force`",
+                f"{seconds:.0f}",
+                f"{report['peak_mib']:.0f}",
+                f"{report['children_rusage_mib']:.0f}",
+                f"{report['children_sampled_mib']:.0f}",
+                f"{report['peak_mib'] + report['children_rusage_mib']:.0f}",
+            ]
+        )
+    return "\n".join(
+        [
+            f"What `make train` runs, with {pages:,} synthetic pages (the Makefile's `SYNTH_PAGES` is 5,000), each "
+            "step in a fresh process (`bench/measure.py cli`), into the bench's working folder (SYNTH, MODEL) "
+            "instead of `build/synth` and `newsseg/model/default.nsm`, and without `--crfsuite-copy`. Peak MiB is "
+            "the process's `VmHWM` plus its largest child's `ru_maxrss` (the `--jobs 2` feature workers; the "
+            "largest, not the sum, and on Linux counting the child's image from before its `exec`); the workers' "
+            "own `VmHWM`, sampled every 0.2 s, is given beside it. The held-out scores the train step prints are "
+            "not reported here (see the quality section).",
+            "",
+            markdown_table(
+                ["command", "seconds", "process MiB", "largest child MiB", "child VmHWM MiB", "peak MiB"], rows
+            ),
+        ]
+    )
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmarks and write the results file."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip cross-validation and the 1,000-page training")
-    parser.add_argument("--cv", type=int, default=5, help="folds of the cross-validation (0: skip); default 5")
-    parser.add_argument(
-        "--train-sizes", default="100,1000", help="comma-separated page counts to time training on; default 100,1000"
-    )
-    parser.add_argument("--jobs", type=int, default=2, help="processes for folds and features; default 2")
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md", help="results file")
-    args = parser.parse_args(argv)
-    sizes = [int(size) for size in args.train_sizes.split(",") if size.strip()]
-    folds = 0 if args.quick else args.cv
-    if args.quick:
-        sizes = [size for size in sizes if size <= 100] or [100]
-    if not args.output.parent.is_dir():
-        parser.error(f"the output folder does not exist: {args.output.parent}")
-    options = " ".join(sys.argv[1:] if argv is None else argv)
-    command = f"python bench/run.py {options}".rstrip() if options else "make bench"
+PARTS = ("quality", "cv", "speed", "training")
 
-    workdir = Path(tempfile.mkdtemp(prefix="newsseg-bench-"))
-    try:
-        machine = machine_description()
-        quality = run_quality(args.jobs)
-        cv_text = run_cv(folds, args.jobs) if folds else None
-        speed = run_speed(workdir)
-        training = run_training(sizes, workdir, 1)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    total = time.perf_counter() - STARTED
-    machine.append(("load average at end", " ".join(f"{load:.2f}" for load in os.getloadavg())))
 
-    sections = [
-        "# newsseg benchmarks",
-        "",
-        f"Produced by `{command}` in {total / 60:.1f} minutes on the machine below; every figure here "
-        "was measured in that run. Re-run it to check them.",
-        "",
-        markdown_table(["", ""], [[f"**{key}**", value] for key, value in machine]),
-        "",
-        "## Quality on pages no system was trained on",
-        "",
+def quality_sections(
+    quality: QualityResult | None, cv_text: tuple[str, float] | None, folds: int, jobs: int
+) -> list[str]:
+    """The quality section and the cross-validation's, of those that were run."""
+    sections = ["## Quality on pages no system was trained on", ""]
+    if quality is not None:
+        sections += held_out_text(quality)
+    if cv_text is not None:
+        table, seconds = cv_text
+        sections += [
+            f"### {folds}-fold cross-validation of the CRF",
+            "",
+            f"GroupKFold over page groups (twins in one fold), seed {SEED}, all 240 labelled pages, bundled "
+            f"model's settings; mean ± standard deviation over the folds ({seconds:.0f} s with {jobs} "
+            f"processes). Same as `newsseg train {' '.join(str(d.relative_to(ROOT)) for d in LABELLED_DIRS)} "
+            f"--cv {folds} -j {jobs}`.",
+            "",
+            table,
+            "",
+        ]
+    return sections
+
+
+def held_out_text(quality: QualityResult) -> list[str]:
+    """The held-out comparison: how the split was made, the table, the training times."""
+    return [
         f"Split of the 240 labelled pages by page group (twins together; fraction {HOLDOUT_FRACTION}, seed "
         f"{SEED}): {quality.train_pages} training pages, {quality.test_pages} held-out pages, plus the real "
         "page (`data/pages/real/zjgrrb-page.tsv`), which nothing is trained on. The CRF trained on the split "
@@ -465,40 +870,136 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Training time on the split: "
         + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in quality.train_seconds.items())
         + ".",
+        "",
     ]
-    if cv_text is not None:
-        table, seconds = cv_text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks and write the results file."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"no cross-validation, no 1,000-page training, {QUICK_SPEED_PAGES} speed pages, no bundled training",
+    )
+    parser.add_argument("--cv", type=int, default=5, help="folds of the cross-validation (0: skip); default 5")
+    parser.add_argument(
+        "--train-sizes", default="100,1000", help="comma-separated page counts to time training on; default 100,1000"
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="processes for folds and features; default 2")
+    parser.add_argument(
+        "--speed-pages",
+        type=int,
+        help=f"distinct pages of the speed runs; default {SPEED_PAGES:,} ({QUICK_SPEED_PAGES} with --quick)",
+    )
+    parser.add_argument(
+        "--profile-pages",
+        type=int,
+        default=0,
+        help="profile predict on the first N speed pages only (0: all); default 0",
+    )
+    parser.add_argument(
+        "--bundled-training",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="time what `make train` runs (default: on, off with --quick)",
+    )
+    parser.add_argument(
+        "--bundled-pages",
+        type=int,
+        default=BUNDLED_PAGES,
+        help=f"synthetic pages of the bundled training; default {BUNDLED_PAGES:,}",
+    )
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help=f"comma-separated parts to run, of {','.join(PARTS)}; default all"
+    )
+    parser.add_argument(
+        "--write-pages",
+        type=Path,
+        metavar="DIR",
+        help="only write the distinct speed pages into DIR (a new folder), and stop",
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md", help="results file")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.train_sizes.split(",") if size.strip()]
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
+    if parts - set(PARTS):
+        parser.error(f"unknown parts in --only: {', '.join(sorted(parts - set(PARTS)))} (known: {', '.join(PARTS)})")
+    speed_count = args.speed_pages or (QUICK_SPEED_PAGES if args.quick else SPEED_PAGES)
+    if speed_count < 1 or args.profile_pages < 0 or args.bundled_pages < 1:
+        parser.error("--speed-pages and --bundled-pages must be at least 1, --profile-pages at least 0")
+    if args.write_pages is not None:
+        if args.write_pages.exists():
+            parser.error(f"{args.write_pages} exists already")
+        written = write_distinct_pages(speed_count, args.write_pages)
+        log(f"wrote {written.pages:,} distinct pages ({written.lines:,} lines) into {args.write_pages}")
+        return 0
+    folds = 0 if args.quick or "cv" not in parts else args.cv
+    bundled = (not args.quick) if args.bundled_training is None else args.bundled_training
+    if args.quick:
+        sizes = [size for size in sizes if size <= 100] or [100]
+    if not args.output.parent.is_dir():
+        parser.error(f"the output folder does not exist: {args.output.parent}")
+    options = " ".join(sys.argv[1:] if argv is None else argv)
+    command = f"python bench/run.py {options}".rstrip() if options else "make bench"
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsseg-bench-"))
+    quality = cv_text = speed = training = bundled_text = None
+    try:
+        machine = machine_description()
+        if "quality" in parts:
+            quality = run_quality(args.jobs)
+        if folds:
+            cv_text = run_cv(folds, args.jobs)
+        if "speed" in parts:
+            speed = run_speed(workdir, speed_count, args.profile_pages)
+        if "training" in parts:
+            training = run_training(sizes, workdir, 1)
+            if bundled:
+                bundled_text = run_bundled_training(args.bundled_pages, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    total = time.perf_counter() - STARTED
+    machine.append(("load average at end", " ".join(f"{load:.2f}" for load in os.getloadavg())))
+
+    sections = [
+        "# newsseg benchmarks",
+        "",
+        f"Produced by `{command}` in {total / 60:.1f} minutes on the machine below; every figure here "
+        "was measured in that run"
+        + ("" if parts == set(PARTS) else f" (parts run: {', '.join(p for p in PARTS if p in parts)})")
+        + ". Re-run it to check them.",
+        "",
+        markdown_table(["", ""], [[f"**{key}**", value] for key, value in machine]),
+        "",
+    ]
+    if quality is not None or cv_text is not None:
+        sections += quality_sections(quality, cv_text, folds, args.jobs)
+    if speed is not None:
         sections += [
+            "## Speed of predict",
             "",
-            f"### {folds}-fold cross-validation of the CRF",
+            "Wall-clock figures depend on what else the machine is doing (see the load averages above); they "
+            "are from this run only.",
             "",
-            f"GroupKFold over page groups (twins in one fold), seed {SEED}, all 240 labelled pages, bundled "
-            f"model's settings; mean ± standard deviation over the folds ({seconds:.0f} s with {args.jobs} "
-            f"processes). Same as `newsseg train {' '.join(str(d.relative_to(ROOT)) for d in LABELLED_DIRS)} "
-            f"--cv {folds} -j {args.jobs}`.",
+            speed,
             "",
-            table,
         ]
-    sections += [
-        "",
-        "## Speed of predict",
-        "",
-        "Wall-clock figures depend on what else the machine is doing (see the load averages above); they "
-        "are from this run only.",
-        "",
-        speed,
-        "",
-        "## Training",
-        "",
-        "`newsseg train FOLDER -o model.nsm --jobs 1` in a fresh process (features and L-BFGS in one "
-        "process, so the peak memory is that of training itself); CRF parameters are the defaults. The "
-        "1,000 pages are not new data: beyond the 240 labelled pages they are perturbed copies of them (the "
-        "article segments of a page in a shuffled order, the header kept on top, 2 % of the Chinese characters "
-        "replaced by others of the same page); copies carry fewer distinct features than new pages would.",
-        "",
-        training,
-        "",
-    ]
+    if training is not None:
+        sections += [
+            "## Training",
+            "",
+            "`newsseg train FOLDER -o model.nsm --jobs 1` in a fresh process (features and L-BFGS in one "
+            "process, so the peak memory is that of training itself); CRF parameters are the defaults. The "
+            "1,000 pages are not new data: beyond the 240 labelled pages they are perturbed copies of them (the "
+            "article segments of a page in a shuffled order, the header kept on top, 2 % of the Chinese characters "
+            "replaced by others of the same page); copies carry fewer distinct features than new pages would.",
+            "",
+            training,
+            "",
+        ]
+        if bundled_text is not None:
+            sections += ["### The bundled model (`make train`)", "", bundled_text, ""]
     text = "\n".join(sections)
     write_text_atomic(args.output, text)
     print(text)

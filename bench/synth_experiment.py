@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,6 @@ DEFAULT_CORPUS = DATA / "corpus" / "rmrb-subset.jsonl.gz"
 DEFAULT_EXCLUDE = DATA / "corpus" / "labelled-sources.tsv"
 REPORTED = (*KINDS, "real")
 ROLE_COLUMNS = (OUTSIDE, *ROLES)
-FEATURE_CHUNK = 200
 
 
 # -- sources and subset ------------------------------------------------------------------------------
@@ -109,37 +108,14 @@ def stats_command(args: argparse.Namespace) -> None:
 # -- the experiment ----------------------------------------------------------------------------------
 
 
-class StreamedFeatures(Sequence):
-    """The feature sequences of many pages, computed chunk by chunk as the CRF trainer reads them.
-
-    Holding the feature dicts of thousands of pages at once takes gigabytes; the trainer copies
-    each page into its own compact storage, so features are made just in time (in ``jobs``
-    processes) and dropped.
-    """
-
-    def __init__(self, segmenter: Segmenter, pages: Sequence[LabelledPage], jobs: int) -> None:
-        self.segmenter = segmenter
-        self.pages = [labelled.page for labelled in pages]
-        self.jobs = jobs
-
-    def __len__(self) -> int:
-        return len(self.pages)
-
-    def __getitem__(self, index):  # pragma: no cover - the trainer only iterates
-        return self.segmenter.features(self.pages[index])
-
-    def __iter__(self) -> Iterator:
-        for start in range(0, len(self.pages), FEATURE_CHUNK):
-            yield from self.segmenter.features_of_pages(self.pages[start : start + FEATURE_CHUNK], n_jobs=self.jobs)
-
-
 def train_and_predict(
     train: Sequence[LabelledPage], test: Sequence[LabelledPage], jobs: int, max_iterations: int
 ) -> tuple[list[list[str]], float]:
     """Fit a default CRF on ``train`` (wall-clock timed: features and L-BFGS); its tags for ``test``."""
     segmenter = Segmenter(max_iterations=max_iterations)
     started = time.perf_counter()
-    segmenter.crf.fit(StreamedFeatures(segmenter, train, jobs), [labelled.content_tags for labelled in train])
+    items = segmenter.training_items([labelled.page for labelled in train], n_jobs=jobs)
+    segmenter.crf.fit(items, [labelled.content_tags for labelled in train])
     seconds = time.perf_counter() - started
     return [predict_content_tags(segmenter, labelled) for labelled in test], seconds
 

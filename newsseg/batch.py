@@ -14,12 +14,19 @@ the order of the paths, so the output of a batch is the same, byte for byte, whe
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
+import json
 import multiprocessing
+import os
 import signal
+import subprocess
+import sys
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, PageResult
@@ -240,3 +247,59 @@ def _predict_on_cluster(
     finally:
         if own:
             dask_client.close()
+
+
+@contextlib.contextmanager
+def local_dask_cluster(folder: Path, workers: int = 2) -> Iterator[tuple[str, float]]:
+    """A Dask scheduler on 127.0.0.1 and ``workers`` worker processes of one thread each.
+
+    Started as README tells users to start a cluster (``dask scheduler`` and ``dask worker``
+    processes, no dashboard), with their logs and scratch space in ``folder``: for the tests and
+    ``make bench``.  Yields the scheduler's address and the seconds until every worker was
+    ready, and stops them all on leaving.  Needs the ``dask`` extra.
+    """
+    import dask
+    import distributed
+
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch_env = {**os.environ, "DASK_TEMPORARY_DIRECTORY": str(folder)}  # not /tmp/dask-scratch-space
+    scheduler_file = folder / "scheduler.json"
+    dask_command = str(Path(sys.executable).with_name("dask"))
+    started = time.perf_counter()
+    processes: list[subprocess.Popen] = []
+    quiet = ["--no-dashboard"]
+
+    def start(arguments: list[str], log_name: str) -> None:
+        with (folder / log_name).open("wb") as log_file:
+            processes.append(
+                subprocess.Popen(
+                    [dask_command, *arguments], stdout=log_file, stderr=subprocess.STDOUT, cwd=folder, env=scratch_env
+                )
+            )
+
+    try:
+        start(
+            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(scheduler_file), *quiet],
+            "scheduler.log",
+        )
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
+        for number in range(workers):
+            scratch = ["--local-directory", str(folder / f"worker{number}"), "--name", f"worker{number}"]
+            start(
+                ["worker", address, "--nthreads", "1", "--host", "127.0.0.1", *quiet, *scratch], f"worker{number}.log"
+            )
+        with dask.config.set({"temporary-directory": str(folder)}), distributed.Client(address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=90)
+        yield address, time.perf_counter() - started
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

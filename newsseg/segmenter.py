@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from newsseg import __version__
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, PageResult, build_articles
 from newsseg.errors import ModelFileError
-from newsseg.features import FEATURES_VERSION, FeatureSettings, page_features
+from newsseg.features import FEATURES_VERSION, FeatureSettings, page_attributes, page_features
 from newsseg.features.layout import Features
 from newsseg.io.fingerprints import page_fingerprint
 from newsseg.io.labels import TAGS, LabelledPage
@@ -56,6 +56,10 @@ def default_model_path() -> Path:
 
 def _features_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list[list[Features]]:
     return [page_features(page, settings) for page in pages]
+
+
+def _training_items_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list[list[list[str]]]:
+    return [page_attributes(page, settings).expanded() for page in pages]
 
 
 def source_kind(name: str) -> str:
@@ -116,23 +120,41 @@ class Segmenter:
         self, pages: Sequence[Page], on_page: PageCallback | None = None, n_jobs: int = 1
     ) -> list[list[Features]]:
         """The feature dicts of many pages, in order, computed in ``n_jobs`` processes."""
+        return list(self._per_page(_features_of_chunk, pages, on_page, n_jobs))
+
+    def training_items(
+        self, pages: Sequence[Page], on_page: PageCallback | None = None, n_jobs: int = 1
+    ) -> Iterator[list[list[str]]]:
+        """Each page's CRF attribute names per line (the features of :meth:`features`), one page at a time.
+
+        A generator, in page order, computed in ``n_jobs`` processes a chunk at a time: the
+        trainer copies each page into its own compact storage, so the attributes of thousands
+        of pages are never all held at once.
+        """
+        return self._per_page(_training_items_of_chunk, pages, on_page, n_jobs)
+
+    def _per_page(
+        self,
+        of_chunk: Callable[[Sequence[Page], FeatureSettings], list],
+        pages: Sequence[Page],
+        on_page: PageCallback | None,
+        n_jobs: int,
+    ) -> Iterator:
+        chunks = [pages[i : i + CHUNK_PAGES] for i in range(0, len(pages), CHUNK_PAGES)]
         if n_jobs == 1 or len(pages) < 2 * CHUNK_PAGES:
-            result = []
-            for done, page in enumerate(pages, start=1):
-                result.append(self.features(page))
+            results = (of_chunk(chunk, self.settings) for chunk in chunks)
+        else:
+            from joblib import Parallel, delayed
+
+            parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+            results = parallel(delayed(of_chunk)(chunk, self.settings) for chunk in chunks)
+        done = 0
+        for chunk in results:
+            for page in chunk:
+                done += 1
+                yield page
                 if on_page is not None:
                     on_page(done, len(pages))
-            return result
-        from joblib import Parallel, delayed
-
-        chunks = [pages[i : i + CHUNK_PAGES] for i in range(0, len(pages), CHUNK_PAGES)]
-        result = []
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-        for chunk in parallel(delayed(_features_of_chunk)(chunk, self.settings) for chunk in chunks):
-            result.extend(chunk)
-            if on_page is not None:
-                on_page(len(result), len(pages))
-        return result
 
     def fit(
         self,
@@ -165,7 +187,7 @@ class Segmenter:
         pages = list(pages)
         if not pages:
             raise ValueError("no labelled pages to train on")
-        X = self.features_of_pages([labelled.page for labelled in pages], on_page, n_jobs)
+        X = self.training_items([labelled.page for labelled in pages], on_page, n_jobs)
         y = [labelled.content_tags for labelled in pages]
         self.crf.fit(X, y, on_iteration=on_iteration)
         tag_counts = Counter(tag for tags in y for tag in tags)
@@ -252,7 +274,7 @@ class Segmenter:
         computed once by a caller that scores several systems on the same page.
         """
         page = as_page(page)
-        content_tags = repair_tags(self.crf.tag(self.features(page) if features is None else features))
+        content_tags = repair_tags(self.crf.tag(page_attributes(page, self.settings) if features is None else features))
         return spread_tags(content_tags, page.content_indices, len(page.lines))
 
     def predict(self, page: Page | str | Sequence[str], name: str = "<page>") -> PageResult:
@@ -336,7 +358,9 @@ class Segmenter:
         probability : float
             The probability of the whole tag sequence.
         """
-        tags, starts, probability = self.crf.start_probabilities(self.features(page) if features is None else features)
+        tags, starts, probability = self.crf.start_probabilities(
+            page_attributes(page, self.settings) if features is None else features
+        )
         all_starts = [0.0] * len(page.lines)
         for index, start in zip(page.content_indices, starts.tolist(), strict=True):
             all_starts[index] = start

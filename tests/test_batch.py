@@ -178,3 +178,18 @@ def test_sigterm_stops_the_workers_and_removes_the_temporary_file(small_model, t
     assert list(out.iterdir()) == []
     children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
     assert children.stdout == ""
+
+
+def test_the_predict_command_imports_nothing_prediction_does_not_use(tmp_path):
+    """Start-up time: scikit-learn, joblib, CRFsuite and pkg_resources stay unimported by `newsseg predict`."""
+    page = tmp_path / "page.txt"
+    page.write_text("本报讯 记者王某报道\n正文一行。\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom newsseg.cli import app\n"
+        f"try:\n    app(['predict', {str(page)!r}, '-o', {str(tmp_path / 'out.jsonl')!r}], prog_name='newsseg')\n"
+        "except SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(sorted(m for m in ('sklearn', 'joblib', 'pycrfsuite', 'pkg_resources', 'scipy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") >= 1

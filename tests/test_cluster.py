@@ -5,16 +5,13 @@ Needs the ``dask`` extra (``make test`` installs it); skipped, saying so, where 
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from newsseg.batch import local_dask_cluster
 from newsseg.cli import app
 from newsseg.segmenter import Segmenter
 
@@ -32,46 +29,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def scheduler_address(tmp_path_factory: pytest.TempPathFactory):
     """Start ``dask scheduler`` and two ``dask worker`` processes; yield the scheduler's address."""
-    folder = tmp_path_factory.mktemp("dask")
-    scheduler_file = folder / "scheduler.json"
-    dask = str(Path(sys.executable).with_name("dask"))
-    common = ["--no-dashboard"]
-    processes = [
-        subprocess.Popen(
-            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(scheduler_file), *common],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=folder,
-        )
-    ]
-    try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
-        for number in range(2):
-            processes.append(
-                subprocess.Popen(
-                    [
-                        *[dask, "worker", address, "--nthreads", "1", "--host", "127.0.0.1", *common],
-                        *["--local-directory", str(folder / f"worker{number}"), "--name", f"worker{number}"],
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    cwd=folder,
-                )
-            )
-        with distributed.Client(address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=90)
+    with local_dask_cluster(tmp_path_factory.mktemp("dask"), workers=2) as (address, _):
         yield address
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture

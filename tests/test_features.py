@@ -11,6 +11,7 @@ from newsseg.features.context import add_context
 from newsseg.features.cues import line_cues
 from newsseg.features.layout import char_class, display_width, ends_sentence, text_features, typical_width
 from newsseg.features.lexical import continuity, joins_into_word, repeat_shares
+from newsseg.features.script import simplified_table, to_simplified
 from newsseg.io.page import Page
 
 from .conftest import SAMPLE
@@ -141,3 +142,36 @@ def test_a_byline_two_lines_down_is_seen_from_the_title():
     assert title["+1:cue:dateline"] == 1.0
     assert title["-1:ends_sentence"] == "yes"
     assert title["blank_before"] == "1" and title["blank_after"] == "1"
+
+
+def _traditional(text: str) -> str:
+    """``text`` written in traditional characters: each simplified character OpenCC's table maps to, turned back."""
+    back: dict[str, str] = {}
+    for source, simplified in sorted(simplified_table().items()):
+        back.setdefault(simplified, chr(source))
+    return "".join(back.get(char, char) for char in text)
+
+
+def test_traditional_characters_read_as_simplified_one_for_one():
+    assert to_simplified("本報訊 記者張三報道：晶報發行於上海") == "本报讯 记者张三报道：晶报发行于上海"
+    assert to_simplified("中国人民 2024年") == "中国人民 2024年"
+    text = SAMPLE.read_text(encoding="utf-8")
+    traditional = _traditional(text)
+    assert traditional != text and len(traditional) == len(text)
+    assert to_simplified(traditional) == to_simplified(text)
+
+
+def test_a_traditional_page_gets_the_features_of_its_simplified_twin_and_keeps_its_text():
+    from newsseg import Segmenter
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    simplified, traditional = Page.from_text(text), Page.from_text(_traditional(text))
+    assert page_features(traditional) == page_features(simplified)
+    segmenter = Segmenter.load()
+    simplified_result, traditional_result = segmenter.predict(simplified), segmenter.predict(traditional)
+    assert [(a.start_line, a.end_line) for a in traditional_result.articles] == [
+        (a.start_line, a.end_line) for a in simplified_result.articles
+    ]
+    printed = [(line.number, line.text) for article in traditional_result.articles for line in article.lines]
+    assert all(line == traditional.lines[number - 1] for number, line in printed)
+    assert any(line != simplified.lines[number - 1] for number, line in printed)

@@ -1,8 +1,10 @@
 """Model files are untrusted data: numpy tagging equals CRFsuite's, and no crafted file gets past Python.
 
-The reference for the numpy tagger is CRFsuite itself, run on the bundled model's weights in
-their format-1 form (``tests/fixtures/default-v1.nsm``, the file the bundled model was converted
-from): a test-only, trusted fixture.  Every other model file here is built to be hostile.
+The reference for the numpy tagger is CRFsuite itself, run on CRFsuite's own file of the bundled
+model (``tests/fixtures/default.crfsuite``, which ``make train`` writes beside the model with
+``--crfsuite-copy``): a test-only, trusted fixture.  ``tests/fixtures/default-v1.nsm`` is an
+older bundled model in format 1 (a CRFsuite blob in the zip).  Every other model file here is
+built to be hostile.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsseg.errors import ModelFileError
+from newsseg.features import FEATURES_VERSION, page_attributes
 from newsseg.model.crfsuite_file import CRFsuiteFormatError, weights_from_crfsuite
 from newsseg.model.modelfile import (
     ATTRIBUTES_NAME,
@@ -45,6 +48,7 @@ from newsseg.train.dataset import read_labelled_pages
 from .conftest import PAGES, ROOT, SAMPLE
 
 FORMAT_1_MODEL = ROOT / "tests" / "fixtures" / "default-v1.nsm"
+CRFSUITE_REFERENCE = ROOT / "tests" / "fixtures" / "default.crfsuite"
 
 
 def _members(path: Path) -> dict[str, bytes]:
@@ -94,19 +98,19 @@ def shipped_pages():
     return read_labelled_pages([PAGES / "epaper", PAGES / "ocr-zoned", PAGES / "ocr-raw", PAGES / "real"])
 
 
-def test_bundled_model_holds_the_weights_of_its_format_1_original():
+def test_bundled_model_holds_the_weights_crfsuite_trained():
     bundled = load_model_file(default_model_path()).weights
-    original = load_model_file(FORMAT_1_MODEL).weights
+    original = weights_from_crfsuite(CRFSUITE_REFERENCE.read_bytes())
     assert bundled.labels == original.labels and bundled.attributes == original.attributes
     assert np.array_equal(bundled.state, original.state) and np.array_equal(bundled.transitions, original.transitions)
 
 
 def test_numpy_tagging_matches_crfsuite_on_every_shipped_page(shipped_pages):
+    """CRFsuite's tags, marginals and path probability on its own file of the bundled model."""
     segmenter = Segmenter.load()
     weights = segmenter.crf.weights
-    blob = _members(FORMAT_1_MODEL)[CRF_NAME]  # CRFsuite reads this buffer for as long as the tagger lives
     tagger = pycrfsuite.Tagger()
-    tagger.open_inmemory(blob)
+    tagger.open(str(CRFSUITE_REFERENCE))
     assert list(tagger.labels()) == weights.labels
     compared = 0
     for labelled in shipped_pages:
@@ -122,6 +126,9 @@ def test_numpy_tagging_matches_crfsuite_on_every_shipped_page(shipped_pages):
         assert tags == expected_tags, labelled.name
         np.testing.assert_allclose(marginals, expected_marginals, rtol=0, atol=1e-9, err_msg=labelled.name)
         assert probability == pytest.approx(tagger.probability(expected_tags), rel=1e-9), labelled.name
+        # Prediction scores attribute names, not dicts: the same numbers to the last bit.
+        attributes = page_attributes(labelled.page, segmenter.settings)
+        assert np.array_equal(weights.scores(attributes), weights.state_scores(xseq)), labelled.name
         compared += 1
     assert compared == len(shipped_pages) == 241
 
@@ -153,10 +160,14 @@ def test_crfsuite_blob_reader_agrees_with_crfsuite_dump(small_model, small_train
     assert [weights.tag(x) for x in xseqs] == [tagger.tag(pycrfsuite.ItemSequence(x)) for x in xseqs]
 
 
-def test_format_1_models_still_load_and_predict_as_before():
-    old, new = Segmenter.load(FORMAT_1_MODEL), Segmenter.load()
-    text = SAMPLE.read_text(encoding="utf-8")
-    assert old.predict(text).to_dict() == new.predict(text).to_dict()
+def test_format_1_models_still_read_and_older_features_are_refused_in_one_line():
+    loaded = load_model_file(FORMAT_1_MODEL)
+    original = weights_from_crfsuite(_members(FORMAT_1_MODEL)[CRF_NAME])
+    assert loaded.weights.labels == original.labels and loaded.weights.attributes == original.attributes
+    assert np.array_equal(loaded.weights.state, original.state)
+    assert loaded.manifest["features"]["version"] < FEATURES_VERSION
+    with pytest.raises(ModelFileError, match="retrain it with `newsseg train`"):
+        Segmenter.load(FORMAT_1_MODEL)
 
 
 def test_prediction_never_imports_crfsuite(tmp_path):

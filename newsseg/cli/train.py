@@ -24,6 +24,7 @@ from newsseg.errors import UsageError
 from newsseg.evaluation.metrics import HEADLINE_FIGURES
 from newsseg.evaluation.scoring import reports_summary
 from newsseg.features import FeatureSettings
+from newsseg.io.fileio import write_bytes_atomic
 from newsseg.model.crf import DEFAULT_C1, DEFAULT_C2, DEFAULT_MAX_ITERATIONS
 from newsseg.train.cv import (
     GROUP_BY,
@@ -154,6 +155,13 @@ def train_command(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", help="Processes computing features (with --cv: folds run at once).")
     ] = 1,
+    crfsuite_copy: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write CRFsuite's own file of the trained CRF here; newsseg never reads it, its tests check "
+            "newsseg's tagger against CRFsuite's on it."
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Train a model on labelled pages and write it to one file, or cross-validate it (--cv)."""
@@ -173,6 +181,10 @@ def train_command(
         guard = labelled_input_guard([*data, *(train_only or []), *(test or [])], force)
         if output is not None:
             guard.check(output)
+        if crfsuite_copy is not None:
+            if output is None:
+                raise UsageError("--crfsuite-copy needs --output/-o: it is a copy of the model written there")
+            guard.check(crfsuite_copy)
         pages = read_labelled_pages(data)
         extra_pages = read_labelled_pages(train_only) if train_only else []
         test_pages = read_labelled_pages(test) if test else []
@@ -236,6 +248,10 @@ def train_command(
         guard.check(output)
         result.segmenter.save(output)
         guard.record(output)
+        if crfsuite_copy is not None and result.segmenter.crf.crfsuite_model is not None:
+            guard.check(crfsuite_copy)
+            write_bytes_atomic(crfsuite_copy, result.segmenter.crf.crfsuite_model)
+            guard.record(crfsuite_copy)
         guard.close()
         training = result.segmenter.manifest["training"]
         err.print(

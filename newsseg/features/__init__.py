@@ -4,7 +4,8 @@
 blank lines, position, punctuation), :mod:`~newsseg.features.cues` (bylines, datelines,
 captions, column labels, furniture), :mod:`~newsseg.features.lexical` (jieba words, cohesion,
 continuity, repeats) and :mod:`~newsseg.features.context` (the same key features of the
-neighbours).  Nothing here knows about the CRF.
+neighbours).  Cues and words read traditional characters as simplified ones
+(:mod:`~newsseg.features.script`).  Nothing here knows about the CRF.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 
-from newsseg.features.context import CUE_PREFIX, add_context
+from newsseg.features.context import CUE_PREFIX, LineAttributes, add_context, line_attributes
 from newsseg.features.cues import BYLINE_CUES, CUES, line_cues
 from newsseg.features.layout import Features, layout_features
 from newsseg.features.lexical import block_cohesion_features, char_bigrams, lexical_features
+from newsseg.features.script import to_simplified
 from newsseg.features.structure import headline_blocks, structure_features
 from newsseg.io.page import Page
 
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 """Bumped whenever a feature changes meaning; a model records the version it was trained with."""
 
 
@@ -102,25 +104,11 @@ def byline_distance(cue_sets: Sequence[Features], limit: int = 5) -> list[str]:
     return result
 
 
-def page_features(page: Page, settings: FeatureSettings | None = None) -> list[Features]:
-    """One dict of named features per non-blank line of a page.
-
-    Parameters
-    ----------
-    page : Page
-        The page.
-    settings : FeatureSettings, optional
-        Which features to compute; the defaults when not given.
-
-    Returns
-    -------
-    list of dict
-        ``len(page.content_indices)`` dicts, string values for categories and 1.0 for flags,
-        ready for python-crfsuite.
-    """
-    settings = settings or FeatureSettings()
+def own_line_features(page: Page, settings: FeatureSettings) -> list[Features]:
+    """Each non-blank line's own features, before its neighbours' are copied in."""
     content = page.content_indices
-    texts = [page.lines[i] for i in content]
+    # Cues and words are read in simplified characters; layout reads the page as it is.
+    texts = [to_simplified(page.lines[i]) for i in content]
     own = layout_features(page.lines, content)
     cues = [cue_features(text) for text in texts]
     for features, line_cue, distance in zip(own, cues, byline_distance(cues), strict=True):
@@ -139,4 +127,38 @@ def page_features(page: Page, settings: FeatureSettings | None = None) -> list[F
             own[start].update(block)
     for features in own:
         features["bias"] = 1.0
-    return add_context(own, settings.window)
+    return own
+
+
+def page_features(page: Page, settings: FeatureSettings | None = None) -> list[Features]:
+    """One dict of named features per non-blank line of a page.
+
+    Parameters
+    ----------
+    page : Page
+        The page.
+    settings : FeatureSettings, optional
+        Which features to compute; the defaults when not given.
+
+    Returns
+    -------
+    list of dict
+        ``len(page.content_indices)`` dicts, string values for categories and 1.0 for flags,
+        ready for python-crfsuite.
+    """
+    settings = settings or FeatureSettings()
+    return add_context(own_line_features(page, settings), settings.window)
+
+
+def page_attributes(page: Page, settings: FeatureSettings | None = None) -> LineAttributes:
+    """The features of :func:`page_features` (same arguments) as attribute names, neighbours' left to the model.
+
+    Returns
+    -------
+    LineAttributes
+        Per non-blank line, its own attribute names and those its neighbours copy;
+        :meth:`newsseg.model.weights.CRFWeights.attribute_scores` scores them exactly as
+        :meth:`~newsseg.model.weights.CRFWeights.state_scores` scores :func:`page_features`.
+    """
+    settings = settings or FeatureSettings()
+    return line_attributes(own_line_features(page, settings), settings.window)

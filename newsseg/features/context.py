@@ -9,6 +9,7 @@ with the offset (``-1:ends_sentence``), and marks the page's edges.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from newsseg.features.layout import Features
 
@@ -32,6 +33,97 @@ CONTEXT_KEYS: tuple[str, ...] = (
 """Features copied from neighbours, besides every ``cue:`` feature."""
 
 CUE_PREFIX = "cue:"
+BEYOND_PAGE = "beyond_page"
+"""Flag of a neighbour position that lies beyond the page's first or last line."""
+ATTRIBUTE_SEPARATOR = ":"
+"""A string feature ``{"key": "value"}`` is the attribute ``key:value`` with weight 1 (python-crfsuite's rule)."""
+
+
+def context_prefix(offset: int) -> str:
+    """The prefix of the features copied from the line ``offset`` lines away: ``-2:`` .. ``+2:``."""
+    return f"{offset:+d}:"
+
+
+def attribute_name(key: str, value: str | float) -> str:
+    """The CRF attribute a feature stands for: ``key:value`` for a category, ``key`` for a flag."""
+    return key + ATTRIBUTE_SEPARATOR + value if type(value) is str else key
+
+
+@dataclass(frozen=True)
+class LineAttributes:
+    """A page's CRF attributes before the neighbours' are copied: what prediction reads.
+
+    :func:`add_context` writes every copied feature out as a new dict entry, which training
+    needs; tagging needs only the names, and the model can look a neighbour's names up in a
+    table of its own per offset instead of building ``-1:`` strings.  All attributes have
+    weight 1 (every feature value is a category or the flag 1.0).
+
+    Attributes
+    ----------
+    own : list of list of str
+        Each line's attribute names, in the order of its features.
+    shared : list of list of str
+        The names of each line's features that its neighbours copy (:data:`CONTEXT_KEYS`, cues).
+    window : int
+        How many neighbours on each side copy them.
+    """
+
+    own: list[list[str]]
+    shared: list[list[str]]
+    window: int
+
+    def __len__(self) -> int:
+        return len(self.own)
+
+    def offsets(self) -> list[int]:
+        """The neighbour offsets in the order their features follow a line's own: -window .. +window, 0 left out."""
+        return [offset for offset in range(-self.window, self.window + 1) if offset]
+
+    def expanded(self) -> list[list[str]]:
+        """Each line's full attribute names, neighbours' included: the names of :func:`add_context`'s dicts, in order.
+
+        This is what a CRF trainer reads (python-crfsuite takes a list of names as attributes of
+        weight 1); it is far smaller than the dicts.
+        """
+        n_lines = len(self.own)
+        prefixed = []
+        for offset in self.offsets():
+            prefix = context_prefix(offset)
+            shared = [[prefix + name for name in names] for names in self.shared]
+            prefixed.append((offset, shared, [prefix + BEYOND_PAGE]))
+        result = []
+        for i, names in enumerate(self.own):
+            line = list(names)
+            for offset, shared, beyond in prefixed:
+                j = i + offset
+                line.extend(shared[j] if 0 <= j < n_lines else beyond)
+            result.append(line)
+        return result
+
+
+def line_attributes(lines: Sequence[Features], window: int) -> LineAttributes:
+    """The :class:`LineAttributes` of a page's own line features (the input of :func:`add_context`).
+
+    Raises
+    ------
+    TypeError
+        If a feature value is neither a string nor the flag 1.0.
+    """
+    own = []
+    shared = []
+    for features in lines:
+        names = []
+        copied = []
+        for key, value in features.items():
+            if type(value) is not str and value != 1.0:
+                raise TypeError(f"feature {key} is {value!r}: features are categories or the flag 1.0")
+            name = attribute_name(key, value)
+            names.append(name)
+            if key in CONTEXT_KEYS or key.startswith(CUE_PREFIX):
+                copied.append(name)
+        own.append(names)
+        shared.append(copied)
+    return LineAttributes(own, shared, window)
 
 
 def _selected(features: Features) -> Features:
@@ -62,10 +154,10 @@ def add_context(lines: Sequence[Features], window: int) -> list[Features]:
             if offset == 0:
                 continue
             j = i + offset
-            prefix = f"{offset:+d}:"
+            prefix = context_prefix(offset)
             if 0 <= j < len(lines):
                 combined.update({prefix + key: value for key, value in selected[j].items()})
             else:
-                combined[prefix + "beyond_page"] = 1.0
+                combined[prefix + BEYOND_PAGE] = 1.0
         result.append(combined)
     return result

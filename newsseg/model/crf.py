@@ -1,7 +1,8 @@
 """LineCRF: a linear-chain CRF over the lines of a page, trained by CRFsuite, applied in numpy.
 
 Estimator-style: :meth:`LineCRF.fit` takes feature sequences and tag sequences,
-:meth:`LineCRF.tag` and :meth:`LineCRF.tag_with_marginals` take one feature sequence.  Training
+:meth:`LineCRF.tag` and :meth:`LineCRF.tag_with_marginals` take one feature sequence (or a
+page's :class:`~newsseg.features.context.LineAttributes`, which prediction uses).  Training
 is CRFsuite's L-BFGS with elastic-net regularisation (``c1`` L1, ``c2`` L2), deterministic for
 the same input.  The trained model is then read out of CRFsuite's bytes in Python
 (:mod:`~newsseg.model.crfsuite_file`) and held as plain arrays (:attr:`LineCRF.weights`), which
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import platform
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from newsseg.features.context import LineAttributes
 from newsseg.features.layout import Features
 from newsseg.model.crfsuite_file import weights_from_crfsuite
 from newsseg.model.weights import CRFWeights
@@ -89,6 +91,8 @@ class LineCRF:
         self.max_iterations = max_iterations
         self.all_transitions = all_transitions
         self.weights: CRFWeights | None = None
+        self.crfsuite_model: bytes | None = None
+        """CRFsuite's own file of the model :meth:`fit` trained, to check the numpy tagger against; never saved."""
 
     @property
     def params(self) -> dict:
@@ -103,25 +107,42 @@ class LineCRF:
 
     def fit(
         self,
-        X: Sequence[Sequence[Features]],
+        X: Iterable[Sequence[Features] | Sequence[Sequence[str]]],
         y: Sequence[Sequence[str]],
         on_iteration: IterationCallback | None = None,
     ) -> LineCRF:
         """Train on feature sequences ``X`` (one per page) and their tag sequences ``y``.
+
+        Parameters
+        ----------
+        X : iterable of sequences
+            Per page, one item per line: a feature dict, or the line's attribute names
+            (:meth:`~newsseg.features.context.LineAttributes.expanded`, each of weight 1).  It is
+            read once, in order, and each page is handed to CRFsuite as it comes, so a generator
+            keeps only one page's features in memory.
+        y : sequence of sequences of str
+            Per page, one tag per line.
+        on_iteration : callable, optional
+            Called after each L-BFGS iteration with (iteration, loss).
 
         Returns
         -------
         LineCRF
             ``self``, trained.
         """
-        if len(X) != len(y):
-            raise ValueError(f"{len(X)} feature sequences but {len(y)} tag sequences")
         trainer, item_sequence = _reporting_trainer(on_iteration)
-        for xseq, yseq in zip(X, y, strict=True):
+        pages = 0
+        for xseq in X:
+            if pages == len(y):
+                raise ValueError(f"more feature sequences than the {len(y)} tag sequences")
+            yseq = y[pages]
+            pages += 1
             if len(xseq) != len(yseq):
-                raise ValueError("a page has different numbers of feature dicts and tags")
+                raise ValueError("a page has different numbers of feature items and tags")
             if xseq:
                 trainer.append(item_sequence(list(xseq)), list(yseq))
+        if pages != len(y):
+            raise ValueError(f"{pages} feature sequences but {len(y)} tag sequences")
         trainer.select("lbfgs")
         trainer.set_params(
             {
@@ -134,7 +155,8 @@ class LineCRF:
         with tempfile.TemporaryDirectory(prefix="newsseg-") as tmp:
             path = Path(tmp) / "model.crfsuite"
             trainer.train(str(path))
-            self.weights = weights_from_crfsuite(path.read_bytes())
+            self.crfsuite_model = path.read_bytes()
+        self.weights = weights_from_crfsuite(self.crfsuite_model)
         return self
 
     @classmethod
@@ -160,7 +182,7 @@ class LineCRF:
         """The tags the model knows."""
         return list(self._trained().labels)
 
-    def tag(self, xseq: Sequence[Features]) -> list[str]:
+    def tag(self, xseq: Sequence[Features] | LineAttributes) -> list[str]:
         """The most likely tag of each line (Viterbi)."""
         if not xseq:
             return []
@@ -175,8 +197,12 @@ class LineCRF:
         labels = weights.labels
         return tags, [dict(zip(labels, row.tolist(), strict=True)) for row in marginals], probability
 
-    def start_probabilities(self, xseq: Sequence[Features]) -> tuple[list[str], np.ndarray, float]:
-        """Viterbi tags, each line's probability of starting a segment (a ``B-`` tag), and the path's probability."""
+    def start_probabilities(self, xseq: Sequence[Features] | LineAttributes) -> tuple[list[str], np.ndarray, float]:
+        """Viterbi tags, each line's probability of starting a segment (a ``B-`` tag), and the path's probability.
+
+        ``xseq`` is a page's feature dicts (:func:`~newsseg.features.page_features`) or, faster,
+        its :class:`~newsseg.features.context.LineAttributes` (:func:`~newsseg.features.page_attributes`).
+        """
         if not xseq:
             return [], np.zeros(0), 1.0
         weights = self._trained()

@@ -16,10 +16,8 @@ from itertools import repeat
 
 import numpy as np
 
+from newsseg.features.context import ATTRIBUTE_SEPARATOR, BEYOND_PAGE, LineAttributes, context_prefix
 from newsseg.features.layout import Features
-
-ATTRIBUTE_SEPARATOR = ":"
-"""A string feature ``{"key": "value"}`` is the attribute ``key:value`` with weight 1 (python-crfsuite's rule)."""
 
 
 @dataclass
@@ -43,6 +41,7 @@ class CRFWeights:
     state: np.ndarray
     transitions: np.ndarray
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _prefixed: dict[str, dict[str, int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n_labels, n_attributes = len(self.labels), len(self.attributes)
@@ -54,6 +53,15 @@ class CRFWeights:
                 f"{n_attributes} attributes and {n_labels} labels"
             )
         self._index = {name: number for number, name in enumerate(self.attributes)}
+        self._prefixed = {}
+
+    def prefixed_index(self, prefix: str) -> dict[str, int]:
+        """The numbers of the attributes whose names start with ``prefix``, keyed by the rest of the name."""
+        table = self._prefixed.get(prefix)
+        if table is None:
+            table = {name[len(prefix) :]: number for name, number in self._index.items() if name.startswith(prefix)}
+            self._prefixed[prefix] = table
+        return table
 
     def state_scores(self, xseq: Sequence[Features]) -> np.ndarray:
         """The state score of every label on every line: shape ``(len(xseq), n_labels)``.
@@ -95,6 +103,44 @@ class CRFWeights:
         if filled.any():
             # Rows are added in order along axis 0, as CRFsuite adds a line's attributes.
             scores[filled] = np.add.reduceat(contributions, starts[filled], axis=0)
+        return scores
+
+    def attribute_scores(self, attributes: LineAttributes) -> np.ndarray:
+        """The state scores of :meth:`state_scores` from a page's :class:`LineAttributes`.
+
+        A line's attributes are its own, then those of each neighbour from ``-window`` to
+        ``+window`` under the neighbour's offset prefix (or the offset's ``beyond_page`` flag),
+        in the order :func:`~newsseg.features.context.add_context` writes them, so the scores
+        are the same to the last bit.  A neighbour's names are looked up once per offset in a
+        table of the attributes with that prefix, not rebuilt as strings per line.
+        """
+        index = self._index
+        n_lines = len(attributes)
+        own_columns = [[index[name] for name in names if name in index] for names in attributes.own]
+        columns: list[int] = []
+        line_ends: list[int] = []
+        neighbour_columns = []
+        for offset in attributes.offsets():
+            prefix = context_prefix(offset)
+            table = self.prefixed_index(prefix)
+            shared = [[table[name] for name in names if name in table] for names in attributes.shared]
+            beyond = index.get(prefix + BEYOND_PAGE)
+            neighbour_columns.append((offset, shared, [] if beyond is None else [beyond]))
+        for i in range(n_lines):
+            columns.extend(own_columns[i])
+            for offset, shared, beyond in neighbour_columns:
+                j = i + offset
+                columns.extend(shared[j] if 0 <= j < n_lines else beyond)
+            line_ends.append(len(columns))
+        scores = np.zeros((n_lines, len(self.labels)))
+        if not columns:
+            return scores
+        ends = np.asarray(line_ends, dtype=np.intp)
+        starts = np.concatenate(([0], ends[:-1]))
+        filled = ends > starts
+        if filled.any():
+            # Rows are added in order along axis 0, as CRFsuite adds a line's attributes.
+            scores[filled] = np.add.reduceat(self.state[np.asarray(columns, dtype=np.intp)], starts[filled], axis=0)
         return scores
 
     def viterbi(self, scores: np.ndarray) -> tuple[list[int], float]:
@@ -166,14 +212,20 @@ class CRFWeights:
         log_z = float(_log_sum_exp(alpha[-1], axis=0))
         return log_z, np.exp(alpha + beta - log_z)
 
-    def tag(self, xseq: Sequence[Features]) -> list[str]:
+    def scores(self, xseq: Sequence[Features] | LineAttributes) -> np.ndarray:
+        """The state scores of a page given as feature dicts or as :class:`LineAttributes`."""
+        if isinstance(xseq, LineAttributes):
+            return self.attribute_scores(xseq)
+        return self.state_scores(xseq)
+
+    def tag(self, xseq: Sequence[Features] | LineAttributes) -> list[str]:
         """The most likely label of each line (Viterbi)."""
-        path, _ = self.viterbi(self.state_scores(xseq))
+        path, _ = self.viterbi(self.scores(xseq))
         return [self.labels[label] for label in path]
 
-    def tag_with_marginals(self, xseq: Sequence[Features]) -> tuple[list[str], np.ndarray, float]:
+    def tag_with_marginals(self, xseq: Sequence[Features] | LineAttributes) -> tuple[list[str], np.ndarray, float]:
         """Viterbi labels, marginals of shape ``(len(xseq), n_labels)``, and the path's probability."""
-        scores = self.state_scores(xseq)
+        scores = self.scores(xseq)
         path, best = self.viterbi(scores)
         log_z, marginals = self.log_partition_and_marginals(scores)
         probability = float(np.exp(best - log_z)) if path else 1.0

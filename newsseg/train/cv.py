@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from newsseg.errors import UsageError
 from newsseg.evaluation.metrics import LOWER_IS_BETTER, Report
@@ -204,6 +203,8 @@ def _run_all(
     if n_jobs == 1:
         outputs: Iterable[tuple[tuple[int, int], FoldResult]] = (_run_task(*args) for args in arguments)
     else:
+        from joblib import Parallel, delayed  # only here: importing joblib takes a tenth of a second
+
         outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
             delayed(_run_task)(*args) for args in arguments
         )
