@@ -5,7 +5,7 @@ Four modes::
     python bench/measure.py REPORT speed SYSTEM FOLDER         # import, model load, first page, other pages
     python bench/measure.py REPORT cli ARG...                  # run `newsseg ARG...` in this process
     python bench/measure.py REPORT jieba FOLDER                # jieba.lcut over every line of the pages
-    python bench/measure.py REPORT scale WARMUP PAGE LONG      # predict a page, then a long page
+    python bench/measure.py REPORT scale WARMUP LONG PAGE...   # each page alone (median), then a long page
 
 The JSON object is written to the file REPORT, so that the run's own output is left alone.
 
@@ -226,25 +226,29 @@ def jieba_speed(folder: str) -> dict:
     }
 
 
-def scale(warmup: str, page: str, long_page: str) -> dict:
-    """Predict a warm-up page (loads jieba), then time one page, then one long page, each once."""
+def scale(warmup: str, long_page: str, *pages: str) -> dict:
+    """Predict a warm-up page (loads jieba), then time each of ``pages`` once, then the long page once."""
+    import statistics
+
     from newsseg.io.page import read_page
     from newsseg.segmenter import Segmenter
 
     segmenter = Segmenter.load()
     segmenter.predict(read_page(warmup))
-    measured = {}
-    for key, path in (("page", page), ("long", long_page)):
+
+    def timed(path: str) -> tuple[dict, float]:
         loaded = read_page(path)
         started = time.perf_counter()
         articles = len(segmenter.predict(loaded).articles)
-        measured[key] = {
-            "lines": len(loaded.lines),
-            "content_lines": len(loaded.content_indices),
-            "articles": articles,
-            "seconds": time.perf_counter() - started,
-        }
-    return {**measured, "peak_mib": peak_mib()}
+        seconds = time.perf_counter() - started
+        return {"lines": len(loaded.lines), "content_lines": len(loaded.content_indices), "articles": articles}, seconds
+
+    singles = [timed(path) for path in pages]
+    page = dict(singles[0][0])
+    page["all_seconds"] = [seconds for _, seconds in singles]
+    page["seconds"] = statistics.median(page["all_seconds"])
+    long_info, long_seconds = timed(long_page)
+    return {"page": page, "long": {**long_info, "seconds": long_seconds}, "peak_mib": peak_mib()}
 
 
 def main() -> int:

@@ -583,29 +583,37 @@ def run_startup(page_file: Path, workdir: Path) -> str:
     )
 
 
-def write_scale_pages(folder: Path, repeats: int = REPEATS) -> tuple[Path, Path, Path]:
-    """A warm-up page, the longest labelled page, and ``repeats`` distinct copies of it as one page."""
+SINGLE_RUNS = 5
+"""Distinct copies of the one page timed on their own; their median is the one page's time."""
+
+
+def write_scale_pages(folder: Path, repeats: int = REPEATS) -> tuple[Path, Path, list[Path]]:
+    """A warm-up page, ``repeats`` distinct copies of the longest labelled page as one page, and more copies alone."""
     pages = read_labelled_pages([*LABELLED_DIRS, REAL_DIR])
     longest = max(pages, key=lambda labelled: len(labelled.page.content_indices))
     warmup = next(labelled for labelled in pages if labelled is not longest)
     rng = np.random.default_rng(SEED)
     seen = set(longest.page.lines)
     stem = Path(longest.name).stem
-    copies = [distinct_copy(longest.page, rng, seen, f"{stem}-copy{k}") for k in range(1, repeats + 1)]
+    copies = [distinct_copy(longest.page, rng, seen, f"{stem}-copy{k}") for k in range(1, repeats + SINGLE_RUNS + 1)]
     folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "warm-up.txt", folder / f"{stem}.txt", folder / f"{stem}-x{repeats}.txt")
-    for path, lines in zip(
-        paths, (warmup.page.lines, longest.page.lines, [line for copy in copies for line in copy.lines]), strict=True
-    ):
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return paths
+    warmup_path, long_path = folder / "warm-up.txt", folder / f"{stem}-x{repeats}.txt"
+    warmup_path.write_text("\n".join(warmup.page.lines) + "\n", encoding="utf-8")
+    long_path.write_text("\n".join(line for copy in copies[:repeats] for line in copy.lines) + "\n", encoding="utf-8")
+    singles = []
+    for number, copy in enumerate(copies[repeats:], start=1):
+        path = folder / f"{stem}-single{number}.txt"
+        path.write_text("\n".join(copy.lines) + "\n", encoding="utf-8")
+        singles.append(path)
+    return warmup_path, long_path, singles
 
 
 def run_scale(workdir: Path) -> str:
-    """One long page, then the same page's lines ``REPEATS`` times (distinct copies) as one page, in one process."""
-    warmup, page, long_page = write_scale_pages(workdir / "scale")
-    log(f"predict of {page.name} and of {REPEATS} distinct copies of it as one page")
-    _, report = run_measured(["scale", str(warmup), str(page), str(long_page)], workdir)
+    """Distinct copies of one long page alone, then ``REPEATS`` other copies as one page, in one process."""
+    warmup, long_page, singles = write_scale_pages(workdir / "scale")
+    stem = long_page.stem.rsplit("-x", 1)[0]
+    log(f"predict of {stem} ({SINGLE_RUNS} distinct copies, each alone) and of {REPEATS} other copies as one page")
+    _, report = run_measured(["scale", str(warmup), str(long_page), *map(str, singles)], workdir)
     one, many = report["page"], report["long"]
     ratio = many["seconds"] / one["seconds"]
     verdict = f"linear (at most {LINEAR_LIMIT}×)" if ratio <= LINEAR_LIMIT else f"NOT linear: more than {LINEAR_LIMIT}×"
@@ -614,11 +622,12 @@ def run_scale(workdir: Path) -> str:
     return "\n".join(
         [
             f"In one process (`bench/measure.py scale`), after a warm-up page (so jieba's dictionary is loaded): "
-            f"predict of the longest labelled page, `{page.stem}` ({one['lines']} lines, {one['content_lines']} "
-            f"non-blank), once: {one['seconds'] * 1000:.0f} ms; then of {REPEATS} distinct copies of it (made as "
-            f"above, so no line repeats and the caches do not help) as one page of {many['lines']:,} lines: "
-            f"{many['seconds'] * 1000:.0f} ms, {ratio:.1f}× the time of the one page — {verdict}. Peak "
-            f"{report['peak_mib']:.0f} MiB.",
+            f"predict of the longest labelled page, `{stem}` ({one['lines']} lines, {one['content_lines']} "
+            f"non-blank), as {SINGLE_RUNS} distinct copies each on its own (made as above, so no line repeats and "
+            f"the caches do not help): median {one['seconds'] * 1000:.0f} ms (from "
+            f"{min(one['all_seconds']) * 1000:.0f} to {max(one['all_seconds']) * 1000:.0f} ms); then {REPEATS} "
+            f"other copies of it as one page of {many['lines']:,} lines: {many['seconds'] * 1000:.0f} ms, "
+            f"{ratio:.1f}× the median of the one page — {verdict}. Peak {report['peak_mib']:.0f} MiB.",
         ]
     )
 
