@@ -8,8 +8,9 @@ with the offset (``-1:ends_sentence``), and marks the page's edges.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from newsseg.features.layout import Features
 
@@ -33,10 +34,33 @@ CONTEXT_KEYS: tuple[str, ...] = (
 """Features copied from neighbours, besides every ``cue:`` feature."""
 
 CUE_PREFIX = "cue:"
+T = TypeVar("T")
 BEYOND_PAGE = "beyond_page"
 """Flag of a neighbour position that lies beyond the page's first or last line."""
 ATTRIBUTE_SEPARATOR = ":"
 """A string feature ``{"key": "value"}`` is the attribute ``key:value`` with weight 1 (python-crfsuite's rule)."""
+
+
+def is_copied(key: str) -> bool:
+    """Whether neighbours copy the feature ``key``: one of :data:`CONTEXT_KEYS`, or a cue."""
+    return key in CONTEXT_KEYS or key.startswith(CUE_PREFIX)
+
+
+def with_neighbours(
+    own: Sequence[list[T]], neighbours: Sequence[tuple[int, Sequence[list[T]], list[T]]]
+) -> Iterator[list[T]]:
+    """Per line, its own items, then each neighbour's in :func:`add_context`'s order.
+
+    ``neighbours`` holds, per offset (``-window`` .. ``+window``, 0 left out), the offset, each
+    line's items that neighbours copy, and the items of a position beyond the page's edge.
+    """
+    n_lines = len(own)
+    for i, items in enumerate(own):
+        line = list(items)
+        for offset, shared, beyond in neighbours:
+            j = i + offset
+            line.extend(shared[j] if 0 <= j < n_lines else beyond)
+        yield line
 
 
 def context_prefix(offset: int) -> str:
@@ -85,20 +109,12 @@ class LineAttributes:
         This is what a CRF trainer reads (python-crfsuite takes a list of names as attributes of
         weight 1); it is far smaller than the dicts.
         """
-        n_lines = len(self.own)
         prefixed = []
         for offset in self.offsets():
             prefix = context_prefix(offset)
             shared = [[prefix + name for name in names] for names in self.shared]
             prefixed.append((offset, shared, [prefix + BEYOND_PAGE]))
-        result = []
-        for i, names in enumerate(self.own):
-            line = list(names)
-            for offset, shared, beyond in prefixed:
-                j = i + offset
-                line.extend(shared[j] if 0 <= j < n_lines else beyond)
-            result.append(line)
-        return result
+        return list(with_neighbours(self.own, prefixed))
 
 
 def line_attributes(lines: Sequence[Features], window: int) -> LineAttributes:
@@ -119,7 +135,7 @@ def line_attributes(lines: Sequence[Features], window: int) -> LineAttributes:
                 raise TypeError(f"feature {key} is {value!r}: features are categories or the flag 1.0")
             name = attribute_name(key, value)
             names.append(name)
-            if key in CONTEXT_KEYS or key.startswith(CUE_PREFIX):
+            if is_copied(key):
                 copied.append(name)
         own.append(names)
         shared.append(copied)
@@ -127,7 +143,7 @@ def line_attributes(lines: Sequence[Features], window: int) -> LineAttributes:
 
 
 def _selected(features: Features) -> Features:
-    return {key: value for key, value in features.items() if key in CONTEXT_KEYS or key.startswith(CUE_PREFIX)}
+    return {key: value for key, value in features.items() if is_copied(key)}
 
 
 def add_context(lines: Sequence[Features], window: int) -> list[Features]:

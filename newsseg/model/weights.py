@@ -16,7 +16,7 @@ from itertools import repeat
 
 import numpy as np
 
-from newsseg.features.context import ATTRIBUTE_SEPARATOR, BEYOND_PAGE, LineAttributes, context_prefix
+from newsseg.features.context import BEYOND_PAGE, LineAttributes, attribute_name, context_prefix, with_neighbours
 from newsseg.features.layout import Features
 
 
@@ -80,14 +80,10 @@ class CRFWeights:
         columns: list[int] = []
         values: list[float] = []
         for features in xseq:
-            names = [
-                key + ATTRIBUTE_SEPARATOR + value if type(value) is str else key for key, value in features.items()
-            ]
-            columns.extend(map(lookup, names, repeat(-1)))
+            columns.extend(map(lookup, (attribute_name(key, value) for key, value in features.items()), repeat(-1)))
             values.extend([1.0 if type(value) is str else value for value in features.values()])
             columns.append(-2)
             values.append(0.0)
-        scores = np.zeros((len(xseq), len(self.labels)))
         column_array = np.fromiter(columns, dtype=np.intp, count=len(columns))
         try:
             value_array = np.fromiter(values, dtype=np.float64, count=len(values))
@@ -99,11 +95,7 @@ class CRFWeights:
         starts = known_before[np.concatenate(([0], line_ends[:-1] + 1))]
         ends = known_before[line_ends]
         contributions = self.state[column_array[known]] * value_array[known][:, None]
-        filled = ends > starts
-        if filled.any():
-            # Rows are added in order along axis 0, as CRFsuite adds a line's attributes.
-            scores[filled] = np.add.reduceat(contributions, starts[filled], axis=0)
-        return scores
+        return _summed_by_line(contributions, starts, ends, len(self.labels))
 
     def attribute_scores(self, attributes: LineAttributes) -> np.ndarray:
         """The state scores of :meth:`state_scores` from a page's :class:`LineAttributes`.
@@ -115,10 +107,7 @@ class CRFWeights:
         table of the attributes with that prefix, not rebuilt as strings per line.
         """
         index = self._index
-        n_lines = len(attributes)
         own_columns = [[index[name] for name in names if name in index] for names in attributes.own]
-        columns: list[int] = []
-        line_ends: list[int] = []
         neighbour_columns = []
         for offset in attributes.offsets():
             prefix = context_prefix(offset)
@@ -126,22 +115,15 @@ class CRFWeights:
             shared = [[table[name] for name in names if name in table] for names in attributes.shared]
             beyond = index.get(prefix + BEYOND_PAGE)
             neighbour_columns.append((offset, shared, [] if beyond is None else [beyond]))
-        for i in range(n_lines):
-            columns.extend(own_columns[i])
-            for offset, shared, beyond in neighbour_columns:
-                j = i + offset
-                columns.extend(shared[j] if 0 <= j < n_lines else beyond)
+        columns: list[int] = []
+        line_starts: list[int] = []
+        line_ends: list[int] = []
+        for line in with_neighbours(own_columns, neighbour_columns):
+            line_starts.append(len(columns))
+            columns.extend(line)
             line_ends.append(len(columns))
-        scores = np.zeros((n_lines, len(self.labels)))
-        if not columns:
-            return scores
-        ends = np.asarray(line_ends, dtype=np.intp)
-        starts = np.concatenate(([0], ends[:-1]))
-        filled = ends > starts
-        if filled.any():
-            # Rows are added in order along axis 0, as CRFsuite adds a line's attributes.
-            scores[filled] = np.add.reduceat(self.state[np.asarray(columns, dtype=np.intp)], starts[filled], axis=0)
-        return scores
+        starts, ends = np.asarray(line_starts, dtype=np.intp), np.asarray(line_ends, dtype=np.intp)
+        return _summed_by_line(self.state[np.asarray(columns, dtype=np.intp)], starts, ends, len(self.labels))
 
     def viterbi(self, scores: np.ndarray) -> tuple[list[int], float]:
         """The best label path through ``scores`` (from :meth:`state_scores`) and its score."""
@@ -241,6 +223,16 @@ class CRFWeights:
             for i in order
             if flat[i] != 0.0
         ]
+
+
+def _summed_by_line(contributions: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_labels: int) -> np.ndarray:
+    """Per line, the sum of its rows ``contributions[start:end]``: shape ``(len(ends), n_labels)``."""
+    scores = np.zeros((len(ends), n_labels))
+    filled = ends > starts
+    if filled.any():
+        # Rows are added in order along axis 0, as CRFsuite adds a line's attributes.
+        scores[filled] = np.add.reduceat(contributions, starts[filled], axis=0)
+    return scores
 
 
 def _log_sum_exp(values: np.ndarray, axis: int) -> np.ndarray:
