@@ -75,3 +75,42 @@ def test_gb18030_labelled_file_is_read(tmp_path):
     path = tmp_path / "gb.tsv"
     path.write_bytes(TWO_ARTICLES.encode("gb18030"))
     assert read_labelled(path).page.lines[2] == "春运返程高峰到来"
+
+
+def test_article_keys_join_the_runs_of_an_article_that_ocr_broke_apart():
+    text = "O\t人民日报\nB-title@a\t甲文标题\nI-body@a\t甲文正文\n\t\nB-body@b\t乙文正文\nB-body@a\t甲文续\n"
+    # the key on an I- line is refused below; here it is only on B- lines
+    text = text.replace("I-body@a", "I-body")
+    labelled = labelled_page_from_text(text, "x.tsv")
+    assert labelled.tags == ("O", "B-title", "I-body", "", "B-body", "B-body")
+    assert labelled.articles == [None, "a", "a", None, "b", "a"]
+    assert labelled.content_articles == [None, "a", "a", "b", "a"]
+    assert labelled_text(labelled) == text
+
+
+def test_a_page_without_keys_makes_each_segment_an_article():
+    labelled = labelled_page_from_text("B-title\t甲\nI-body\t正文\nO\t页脚\nB-body\t乙\n", "x.tsv")
+    assert labelled.keys is None
+    assert labelled.articles == ["1", "1", None, "2"]
+
+
+def test_the_shared_pages_carry_the_gold_articles_of_resumed_runs():
+    labelled = read_labelled(PAGES / "ocr-raw" / "rmrb-ocr-002.tsv")
+    segments = [labelled.articles[i] for i, tag in enumerate(labelled.tags) if tag.startswith("B-")]
+    assert len(segments) > len(set(segments)), "page 2 has an article in several runs"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("B-title@1\t标题\nI-body@1\t正文\n", r"x\.tsv:2: an article key goes on a B- line only"),
+        ("B-title@1\t标题\nB-body\t乙\n", r"x\.tsv:2: 'B-body' has no article key"),
+        ("B-title\t标题\nB-body@2\t乙\n", r"x\.tsv:2: a B- line with an article key on a page whose first"),
+        ("B-title@1\t标题\nB-body@1\t乙\n", r"x\.tsv:2: 'B-body@1' starts a segment of article '1', which is"),
+        ("B-title@a b\t标题\n", r"x\.tsv:1: bad article key 'a b'"),
+        ("\t\n@1\t\n", r"x\.tsv:2: an article key goes on a B- line only, not on 'a blank line'"),
+    ],
+)
+def test_bad_article_keys_are_named_with_file_and_line(text, message):
+    with pytest.raises(LabelError, match=message):
+        labelled_page_from_text(text, "x.tsv")

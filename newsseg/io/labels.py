@@ -7,13 +7,21 @@ A labelled page has one line per line of the page, ``TAG<TAB>TEXT``:
 * ``B-ROLE`` for the first non-blank line of an article segment, ``I-ROLE`` for the others.
   Blank lines and ``O`` lines do not end a segment; a ``B-`` line starts the next one.
 
-ROLE is one of :data:`ROLES`.  This is the format of ``data/pages/`` (defined by the shared
-``ocr-pages/README.md``) and of ``newsseg predict --format tsv``.
+ROLE is one of :data:`ROLES`.  A ``B-`` tag may name the article its segment belongs to:
+``B-ROLE@KEY`` (KEY: letters, digits, ``_ . : -``).  When OCR broke an article apart (A, then
+B, then more of A), both runs of A carry A's key; that is how a page says which article a
+resumed run continues.  A page gives keys on all its ``B-`` lines or on none; a page without
+keys reads as before: every segment its own article.  The key sits with the tag rather than
+in a column of its own because TEXT is verbatim and may itself hold tabs.
+
+This is the format of ``data/pages/`` (defined by the shared ``ocr-pages/README.md``, keys
+from its ``NAME.gold.json``) and of ``newsseg predict --format tsv``.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +50,47 @@ TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{r}" for p in "BI" for r in ROLES))
 
 _TAG_SET = frozenset(TAGS)
 
+KEY_SEPARATOR = "@"
+"""Between a ``B-`` tag and its article's key: ``B-title@3``."""
+_KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+def split_key(field: str) -> tuple[str, str | None]:
+    """Split a tag column into the tag and the article key: ``"B-body@3"`` → ``("B-body", "3")``.
+
+    The key is None when the column has no :data:`KEY_SEPARATOR`.
+    """
+    tag, separator, key = field.partition(KEY_SEPARATOR)
+    return tag, (key if separator else None)
+
+
+def keyed_tag(tag: str, key: str | None) -> str:
+    """The tag column of a line: ``tag`` with ``@key`` when a key is given."""
+    return tag if key is None else f"{tag}{KEY_SEPARATOR}{key}"
+
+
+def article_keys_of(tags: Sequence[str], keys: Sequence[str | None] | None = None) -> list[str | None]:
+    """Each line's article: the key of the segment it is in, None for blank and ``O`` lines.
+
+    Parameters
+    ----------
+    tags : sequence of str
+        One tag per line.
+    keys : sequence of (str or None), optional
+        Per line, the key written on it (on ``B-`` lines).  Without keys every segment is an
+        article of its own, keyed by its 1-based number (``"1"``, ``"2"``, ...).
+    """
+    articles: list[str | None] = []
+    current: str | None = None
+    segments = 0
+    for index, tag in enumerate(tags):
+        if tag.startswith("B-") or (tag.startswith("I-") and current is None):
+            segments += 1
+            given = keys[index] if keys is not None else None
+            current = given if given is not None else str(segments)
+        articles.append(current if tag.startswith(("B-", "I-")) else None)
+    return articles
+
 
 def is_begin(tag: str) -> bool:
     """Whether a tag starts an article segment."""
@@ -63,14 +112,32 @@ class LabelledPage:
         The page's lines.
     tags : tuple of str
         One tag per line of ``page``: ``""`` for blank lines, else one of :data:`TAGS`.
+    keys : tuple of (str or None), optional
+        Per line, the article key written on it: a string on each ``B-`` line, None on every
+        other line.  None (the default) for a page without keys, where every segment is an
+        article of its own.
     """
 
     page: Page
     tags: tuple[str, ...]
+    keys: tuple[str | None, ...] | None = None
 
     def __post_init__(self) -> None:
         if len(self.tags) != len(self.page.lines):
             raise ValueError(f"{len(self.tags)} tags for {len(self.page.lines)} lines")
+        if self.keys is not None and len(self.keys) != len(self.tags):
+            raise ValueError(f"{len(self.keys)} keys for {len(self.tags)} lines")
+
+    @property
+    def articles(self) -> list[str | None]:
+        """Each line's article key, None for blank and ``O`` lines (see :func:`article_keys_of`)."""
+        return article_keys_of(self.tags, self.keys)
+
+    @property
+    def content_articles(self) -> list[str | None]:
+        """The article keys of the non-blank lines, in order (None for ``O`` lines)."""
+        articles = self.articles
+        return [articles[i] for i in self.page.content_indices]
 
     @property
     def name(self) -> str:
@@ -101,10 +168,21 @@ def iter_label_problems(rows: Sequence[tuple[str | None, str]], name: str) -> It
         The file name, for messages.
     """
     article_open = False
-    for number, (tag, text) in enumerate(rows, start=1):
-        if tag is None:
+    open_key: str | None = None
+    keyed: bool | None = None
+    for number, (field, text) in enumerate(rows, start=1):
+        if field is None:
             yield LabelError("no tab between tag and text (expected TAG<TAB>TEXT)", name, number)
             continue
+        tag, key = split_key(field)
+        if key is not None:
+            if not tag.startswith("B-"):
+                where = tag or "a blank line"
+                yield LabelError(f"an article key goes on a B- line only, not on {where!r}", name, number)
+                continue
+            if not _KEY_PATTERN.fullmatch(key):
+                yield LabelError(f"bad article key {key!r} (letters, digits, _ . : - only)", name, number)
+                continue
         if tag == BLANK:
             if not is_blank(text):
                 yield LabelError("the line has text but no tag", name, number)
@@ -119,6 +197,23 @@ def iter_label_problems(rows: Sequence[tuple[str | None, str]], name: str) -> It
             yield LabelError(f"{tag!r} but no article is open (an article's first line takes B-)", name, number)
         if tag.startswith("B-"):
             article_open = True
+            if keyed is None:
+                keyed = key is not None
+            elif keyed != (key is not None):
+                yield LabelError(
+                    "a B- line with an article key on a page whose first segment has none"
+                    if keyed is False
+                    else f"{tag!r} has no article key (TAG@KEY) but the page's other segments have one",
+                    name,
+                    number,
+                )
+            elif key is not None and key == open_key:
+                yield LabelError(
+                    f"{field!r} starts a segment of article {key!r}, which is the one already open (use I-)",
+                    name,
+                    number,
+                )
+            open_key = key
 
 
 def parse_labelled_text(text: str, name: str) -> list[tuple[str | None, str]]:
@@ -147,7 +242,10 @@ def labelled_page_from_text(text: str, name: str) -> LabelledPage:
     for problem in iter_label_problems(rows, name):
         raise problem
     page = Page(tuple(body for _, body in rows), name)
-    return LabelledPage(page, tuple(tag or BLANK for tag, _ in rows))
+    split = [split_key(field or BLANK) for field, _ in rows]
+    keys = tuple(key for _, key in split)
+    has_keys = any(key is not None for key in keys)
+    return LabelledPage(page, tuple(tag for tag, _ in split), keys if has_keys else None)
 
 
 def read_labelled(path: str | Path) -> LabelledPage:
@@ -209,16 +307,20 @@ def looks_labelled(page: Page, share: float = LOOKS_LABELLED_SHARE) -> bool:
         if is_blank(line):
             continue
         total += 1
-        tag, tab, _ = line.partition("\t")
-        tagged += bool(tab) and tag.strip() in _TAG_SET
+        field, tab, _ = line.partition("\t")
+        tagged += bool(tab) and split_key(field.strip())[0] in _TAG_SET
         if total >= LOOKS_LABELLED_SAMPLE:
             break
     return total > 0 and tagged >= share * total
 
 
 def labelled_text(labelled: LabelledPage) -> str:
-    """The TSV text of a labelled page (LF line ends, final line end)."""
-    return "".join(f"{tag}\t{line}\n" for tag, line in zip(labelled.tags, labelled.page.lines, strict=True))
+    """The TSV text of a labelled page (LF line ends, final line end), with its keys if it has them."""
+    keys = labelled.keys or (None,) * len(labelled.tags)
+    return "".join(
+        f"{keyed_tag(tag, key)}\t{line}\n"
+        for tag, key, line in zip(labelled.tags, keys, labelled.page.lines, strict=True)
+    )
 
 
 def write_labelled(labelled: LabelledPage, path: str | Path) -> None:
