@@ -21,7 +21,8 @@ For each kind of text (e-paper, zoned OCR, raw OCR, the real page) and over all,
 By default a model is trained on three quarters of the page groups (twins together; seed 0, the
 split of ``tests/test_quality.py``) and scored on the pages of the other quarter and on the real
 page, which is never trained on.  ``--tags gold`` scores structure parsing alone on the labelled
-tags of the same held-out pages; ``--model`` scores a given model (it must not have seen them).
+tags and article keys of the same held-out pages (an article OCR broke apart is read as one,
+across its spans); ``--model`` scores a given model (it must not have seen them).
 
 Usage (from the repository root)::
 
@@ -145,12 +146,14 @@ def load_gold_articles() -> dict[str, list[GoldArticle]]:
     return pages
 
 
-def segment_articles(labelled: LabelledPage) -> list[GoldArticle]:
-    """Gold articles of a page with no gold file (the real page): its labelled segments."""
-    return [
-        GoldArticle(str(index), tuple(i + 1 for i in segment.indices))
-        for index, segment in enumerate(decode_segments(labelled.tags))
-    ]
+def labelled_articles(labelled: LabelledPage) -> list[GoldArticle]:
+    """Gold articles of a page with no gold file (the real page): its labelled articles, all
+    segments of one key together, numbered from 0 by first line (as ``data/gold/bylines.tsv``)."""
+    lines: dict[str, list[int]] = defaultdict(list)
+    for number, key in enumerate(labelled.articles, start=1):
+        if key is not None:
+            lines[key].append(number)
+    return [GoldArticle(str(index), tuple(numbers)) for index, numbers in enumerate(lines.values())]
 
 
 def load_gold_bylines() -> dict[tuple[str, str], dict]:
@@ -241,7 +244,7 @@ def evaluate(
     tallies: dict[str, Tally] = defaultdict(Tally)
     for labelled in pages:
         name = Path(labelled.name).name.removesuffix(".tsv")
-        articles = gold_articles.get(name) or segment_articles(labelled)
+        articles = gold_articles.get(name) or labelled_articles(labelled)
         tally = score_page(labelled, predict(labelled), articles, gold_bylines)
         tallies[source_kind(labelled.name)].add(tally)
         tallies[ALL].add(tally)
@@ -299,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tags == "gold":
 
         def predict(labelled: LabelledPage) -> PageResult:
-            return build_articles(labelled.page, labelled.tags)
+            return build_articles(labelled.page, labelled.tags, articles=labelled.articles)
 
         label = "labelled tags"
     else:

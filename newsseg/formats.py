@@ -3,12 +3,16 @@
 Each writer takes :class:`~newsseg.articles.PageResult` objects and returns text; the CLI
 decides where the text goes.  The ``jsonl`` records are a contract other tools rely on: one
 JSON object per article with ``page``, ``index``, ``start_line``, ``end_line`` (1-based,
-inclusive, line numbers of the input file), ``title``, ``confidence`` and ``lines`` (``n``,
-``text``, ``role``), plus the article's parts: ``review``, ``kicker``, ``subtitle``, ``column``,
-``byline``, ``paragraphs``, ``captions`` and ``noise``.
+inclusive, line numbers of the input file), ``spans`` (the article's runs, ``[first, last]``
+in page order: more than one when OCR broke the article apart), ``title``, ``confidence`` and
+``lines`` (``n``, ``text``, ``role``; in reading order, the spans one after the other), plus
+the article's parts: ``review``, ``kicker``, ``subtitle``, ``column``, ``byline``,
+``paragraphs``, ``captions`` and ``noise``.
 
 ``text`` and ``markdown`` are for reading: each article title first, then its other headline
-parts and byline, then the paragraphs; captions after the body; noise is left out.
+parts and byline, then the paragraphs; captions after the body; noise is left out.  ``tsv`` is
+the labelled-page format; a page with an article in several spans names each segment's article
+(``B-ROLE@KEY``, KEY the article's number), so that it reads back into the same articles.
 """
 
 from __future__ import annotations
@@ -49,12 +53,32 @@ def to_json(results: Iterable[PageResult]) -> str:
 
 
 def to_tsv(result: PageResult) -> str:
-    """The labelled-page format: correct it by hand and train on it."""
-    return labelled_text(LabelledPage(result.page, tuple(result.tags)))
+    """The labelled-page format: correct it by hand and train on it.
+
+    Each span of an article starts with a ``B-`` line.  When some article has more than one
+    span, every ``B-`` line carries its article's 1-based number as key (``B-body@2``); a page
+    whose articles are each in one piece gets plain tags.
+    """
+    tags = list(result.tags)
+    keyed = any(len(article.spans) > 1 for article in result.articles)
+    keys: list[str | None] = [None] * len(tags)
+    for article in result.articles:
+        span_starts = {start for start, _ in article.spans}
+        for line in article.lines:
+            begins = line.number in span_starts
+            tags[line.number - 1] = f"{'B' if begins else 'I'}-{line.role}"
+            if keyed and begins:
+                keys[line.number - 1] = str(article.index + 1)
+    return labelled_text(LabelledPage(result.page, tuple(tags), tuple(keys) if keyed else None))
+
+
+def line_ranges(article: Article, dash: str = "-") -> str:
+    """The article's spans for people: ``3-10, 25-40`` (one range for an article in one piece)."""
+    return ", ".join(f"{start}{dash}{end}" for start, end in article.spans)
 
 
 def _where(result: PageResult, article: Article) -> str:
-    where = f"{result.page.name}, article {article.index + 1}, lines {article.start_line}-{article.end_line}"
+    where = f"{result.page.name}, article {article.index + 1}, lines {line_ranges(article)}"
     if article.confidence is not None:
         where += f", start confidence {article.confidence:.2f}"
     return where + (", to review" if article.review else "")

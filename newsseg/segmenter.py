@@ -7,8 +7,9 @@
 
 It composes the one-way flow of the package: :class:`~newsseg.io.page.Page` →
 :func:`~newsseg.features.page_features` → :class:`~newsseg.model.crf.LineCRF` →
+:class:`~newsseg.assembly.Assembler` (when the model has one: which blocks make one article) →
 :func:`~newsseg.articles.build_articles`, and keeps the model's manifest (label set, feature
-settings, training summary, held-out scores) with it.
+settings, training summary, held-out scores, the assembly stage's pair model) with it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from newsseg import __version__
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, PageResult, build_articles
+from newsseg.assembly import Assembler, AssemblyExample
 from newsseg.errors import ModelFileError
 from newsseg.features import FEATURES_VERSION, FeatureSettings, page_attributes, page_features
 from newsseg.features.layout import Features
 from newsseg.io.fingerprints import page_fingerprint
-from newsseg.io.labels import TAGS, LabelledPage
+from newsseg.io.labels import TAGS, LabelledPage, article_keys_of
 from newsseg.io.page import Page, as_page
 from newsseg.model.crf import (
     DEFAULT_C1,
@@ -60,6 +62,15 @@ def _features_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list
 
 def _training_items_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list[list[list[str]]]:
     return [page_attributes(page, settings).expanded() for page in pages]
+
+
+def _fingerprints(values: object, name: str) -> frozenset[str]:
+    """Page fingerprints from a manifest (:func:`~newsseg.io.fingerprints.page_fingerprint`), checked."""
+    if not isinstance(values, list) or not all(
+        isinstance(value, str) and 0 < len(value) <= 64 and set(value) <= set("0123456789abcdef") for value in values
+    ):
+        raise ModelFileError("the model's assembly training pages are not page fingerprints", name)
+    return frozenset(values)
 
 
 def source_kind(name: str) -> str:
@@ -109,6 +120,8 @@ class Segmenter:
         self.crf = LineCRF(c1=c1, c2=c2, max_iterations=max_iterations)
         self.manifest: dict = {}
         self.training_pages: frozenset[str] = frozenset()
+        self.assembler: Assembler | None = None
+        self.assembly_pages: frozenset[str] = frozenset()
 
     # -- training ---------------------------------------------------------------------------
 
@@ -200,6 +213,8 @@ class Segmenter:
         }
         summary.update(extra_summary or {})
         self.training_pages = frozenset(page_fingerprint(labelled.page) for labelled in pages)
+        self.assembler = None
+        self.assembly_pages = frozenset()
         self.manifest = {
             "newsseg_version": __version__,
             "libraries": library_versions(),
@@ -209,6 +224,58 @@ class Segmenter:
             "training": summary,
         }
         return self
+
+    def fit_assembly(
+        self, pages: Iterable[LabelledPage], threshold: float | None = None, on_page: PageCallback | None = None
+    ) -> Segmenter:
+        """Train the assembly stage on labelled pages, as this segmenter's CRF tags them.
+
+        Parameters
+        ----------
+        pages : iterable of LabelledPage
+            Pages whose segments carry article keys (``B-ROLE@KEY``; an unkeyed page makes each
+            segment an article).  They should be pages the CRF was not trained on: on its own
+            training pages the CRF is surer than it will be on new ones.
+        threshold : float, optional
+            The join probability of :class:`~newsseg.assembly.Assembler` (its default if None).
+        on_page : callable, optional
+            Progress callback while the pages are tagged, ``(done, total)``.
+
+        Returns
+        -------
+        Segmenter
+            ``self``, with :attr:`assembler` fitted and described in the manifest.
+        """
+        if self.crf.weights is None:
+            raise RuntimeError("the segmenter is not trained")
+        pages = list(pages)
+        examples = []
+        for done, labelled in enumerate(pages, start=1):
+            tags, starts, _ = self.tag_with_starts(labelled.page)
+            examples.append(AssemblyExample(labelled.page.lines, tags, starts, labelled.articles))
+            if on_page is not None:
+                on_page(done, len(pages))
+        assembler = Assembler() if threshold is None else Assembler(threshold=threshold)
+        self.assembler = assembler.fit(examples)
+        self.manifest["assembly"] = self.assembler.to_dict()
+        self.assembly_pages = frozenset(page_fingerprint(labelled.page) for labelled in pages)
+        self.manifest["assembly"]["training_pages"] = sorted(self.assembly_pages)
+        return self
+
+    def without_assembly(self) -> Segmenter:
+        """A copy that stops at the CRF: every segment an article of its own."""
+        copy = Segmenter(self.settings)
+        copy.crf = self.crf
+        copy.manifest = {key: value for key, value in self.manifest.items() if key != "assembly"}
+        if "training" in copy.manifest:
+            copy.manifest["training"] = {k: v for k, v in copy.manifest["training"].items() if k != "assembly"}
+        copy.training_pages = self.training_pages
+        return copy
+
+    @property
+    def seen_pages(self) -> frozenset[str]:
+        """Fingerprints of every page a stage of the model learnt from: the CRF's and the assembly stage's."""
+        return self.training_pages | self.assembly_pages
 
     # -- files ------------------------------------------------------------------------------
 
@@ -263,6 +330,11 @@ class Segmenter:
         segmenter.crf = crf
         segmenter.manifest = manifest
         segmenter.training_pages = loaded.training_pages
+        if "assembly" in manifest:
+            segmenter.assembly_pages = _fingerprints(manifest["assembly"].get("training_pages", []), name)
+            segmenter.assembler = Assembler.from_dict(
+                manifest["assembly"], lambda message: ModelFileError(message, name)
+            )
         return segmenter
 
     # -- prediction -------------------------------------------------------------------------
@@ -293,7 +365,29 @@ class Segmenter:
             Articles with 1-based start/end lines, each line's role, title and start confidence.
         """
         page = as_page(page, name)
-        return build_articles(page, *self.tag_with_starts(page))
+        tags, starts, probability = self.tag_with_starts(page)
+        articles = None if self.assembler is None else self.assembler.assign(page.lines, tags, starts)
+        return build_articles(page, tags, starts, probability, articles=articles)
+
+    def tag_articles(
+        self, page: Page, features: Sequence[Features] | None = None
+    ) -> tuple[list[str], list[str | None]]:
+        """One tag and one article key per line of the page.
+
+        ``features``, if given, are the page's feature dicts under this segmenter's settings.
+
+        Returns
+        -------
+        tags : list of str
+            The CRF's tags (``""`` on blank lines).
+        articles : list of str or None
+            Per line, its article's key (None on blank and ``O`` lines): the assembly stage's
+            when the model has one, else each segment an article.
+        """
+        tags, starts, _ = self.tag_with_starts(page, features)
+        if self.assembler is None:
+            return tags, article_keys_of(tags)
+        return tags, self.assembler.assign(page.lines, tags, starts)
 
     def predict_many(
         self,

@@ -249,3 +249,102 @@ def test_mean_log_probability_is_per_tagged_line():
     assert result.mean_log_probability == pytest.approx(math.log(0.5) / len(labelled.page.content_indices))
     assert PageResult(labelled.page, list(labelled.tags), [], probability=0.0).mean_log_probability == -math.inf
     assert build_articles(labelled.page, labelled.tags).mean_log_probability is None
+
+
+BROKEN_APART = """\
+O\t人民日报 2019年2月14日 星期四 第5版
+B-title@A\t春运返程高峰到来
+I-byline\t本报北京2月13日电 （记者王某）
+I-body\t春节假期结束，各地迎来返
+I-body\t程高峰，铁路部门加开夜间列车
+I-body\t，民航增加航班，公路客运也加
+\t
+B-title@B\t民警的除夕夜
+I-body\t除夕夜，派出所里灯火通明，民
+I-body\t警们坚守岗位，守护着万家团圆。
+\t
+B-body@A\t密了班次，交通运输部门全力保
+I-body\t障旅客平安有序出行。
+O\t广告
+I-body\t记者在北京西站看到，旅客
+I-body\t有序进站，秩序井然。
+"""
+"""Article A, broken apart by OCR: article B comes between its two spans, mid-sentence."""
+
+CUT_PARAGRAPH = (
+    "春节假期结束，各地迎来返程高峰，铁路部门加开夜间列车，民航增加航班，公路客运也加密了班次，"
+    "交通运输部门全力保障旅客平安有序出行。"
+)
+
+
+def keyed_result(text: str = BROKEN_APART, name: str = "page.tsv") -> PageResult:
+    """The page's result with the articles its keys give, and a start confidence on every line."""
+    labelled = labelled_page_from_text(text, name)
+    confidences = [0.95 if tag.startswith("B-") else 0.01 for tag in labelled.tags]
+    return build_articles(labelled.page, labelled.tags, confidences, articles=labelled.articles)
+
+
+def test_segments_with_one_key_make_one_article_with_a_span_each():
+    first, second = keyed_result().articles
+    assert (first.index, first.title, first.spans) == (0, "春运返程高峰到来", [(2, 6), (12, 16)])
+    assert (first.start_line, first.end_line) == (2, 16)
+    assert (second.index, second.title, second.spans) == (1, "民警的除夕夜", [(8, 10)])
+    assert [line.number for line in first.lines] == [2, 3, 4, 5, 6, 12, 13, 15, 16]
+    assert first.span_confidences == [0.95, 0.95] and first.confidence == 0.95
+
+
+def test_a_paragraph_cut_where_another_article_comes_between_is_joined_again():
+    article = keyed_result().articles[0]
+    assert [p.text for p in article.paragraphs] == [CUT_PARAGRAPH, "记者在北京西站看到，旅客有序进站，秩序井然。"]
+    assert [p.lines for p in article.paragraphs] == [(4, 5, 6, 12, 13), (15, 16)]
+    assert article.byline is not None and article.byline.reporters == ("王某",)
+
+
+def test_without_keys_every_segment_stays_an_article_of_one_span():
+    labelled = labelled_page_from_text(BROKEN_APART, "page.tsv")
+    articles = build_articles(labelled.page, labelled.tags).articles
+    assert [a.spans for a in articles] == [[(2, 6)], [(8, 10)], [(12, 16)]]
+    assert [a.paragraphs[0].lines for a in (articles[0], articles[2])] == [(4, 5, 6), (12, 13)]
+    assert [a.spans for a in articles_of(RMRB_PAGE)] == [[(3, 20)], [(21, 26)]]
+
+
+def test_articles_are_ordered_by_their_first_line_whatever_their_keys():
+    labelled = labelled_page_from_text(BROKEN_APART.replace("@A", "@z9").replace("@B", "@a1"), "page.tsv")
+    articles = build_articles(labelled.page, labelled.tags, articles=labelled.articles).articles
+    assert [(a.index, a.start_line) for a in articles] == [(0, 2), (1, 8)]
+
+
+def test_back_to_back_segments_of_one_article_are_one_span():
+    labelled = labelled_page_from_text("B-title\t标题\nI-body\t正文一。\nB-body\t正文二。\nI-body\t正文三。\n", "p.tsv")
+    starts = [0.9, 0.05, 0.9, 0.05]
+    result = build_articles(labelled.page, labelled.tags, starts, articles=["1"] * 4)
+    (article,) = result.articles
+    assert article.spans == [(1, 4)] and article.span_confidences == [0.9]
+    assert result.uncertain_lines() == []
+
+
+def test_a_segment_whose_lines_change_article_is_cut_there():
+    labelled = labelled_page_from_text(
+        "B-title\t甲标题\nI-body\t甲正文。\n\t\nI-body\t乙正文。\nI-body\t乙续。\n", "p.tsv"
+    )
+    result = build_articles(labelled.page, labelled.tags, articles=["1", "1", None, "2", "2"])
+    assert [article.spans for article in result.articles] == [[(1, 2)], [(4, 5)]]
+    assert [line.role for line in result.articles[1].lines] == ["body", "body"]
+
+
+def test_article_keys_must_fit_the_segments():
+    labelled = labelled_page_from_text("B-title\t标题\nI-body\t正文。\nO\t广告\n", "p.tsv")
+    with pytest.raises(ValueError, match="2 article keys for 3 lines"):
+        build_articles(labelled.page, labelled.tags, articles=["1", "1"])
+    with pytest.raises(ValueError, match="line 2 is in an article segment but has no article key"):
+        build_articles(labelled.page, labelled.tags, articles=["1", None, None])
+    with pytest.raises(ValueError, match="line 3 is in no article segment"):
+        build_articles(labelled.page, labelled.tags, articles=["1", "1", "1"])
+
+
+def test_the_record_lists_the_spans():
+    record = json.loads(json.dumps(keyed_result().articles[0].to_dict("page.tsv"), ensure_ascii=False))
+    assert record["spans"] == [[2, 6], [12, 16]]
+    assert (record["start_line"], record["end_line"]) == (2, 16)
+    assert [line["n"] for line in record["lines"]] == [2, 3, 4, 5, 6, 12, 13, 15, 16]
+    assert record["paragraphs"][0] == {"text": CUT_PARAGRAPH, "role": "body", "start_line": 4, "end_line": 13}

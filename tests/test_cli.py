@@ -212,11 +212,15 @@ def test_evaluate_table_and_json(small_model):
     files = [PAGES / "epaper" / "rmrb-ocr-010-clean.tsv", PAGES / "ocr-raw" / "rmrb-ocr-010.tsv"]
     table = invoke("evaluate", *files, "-m", small_model)
     assert table.exit_code == 0, table.stderr
-    for word in ("epaper", "ocr-raw", "WindowDiff", "Pk"):
+    for word in ("epaper", "ocr-raw", "WindowDiff", "Pk", "pair F1", "cont. R", "body-first R"):
         assert word in table.stdout
     scores = json.loads(invoke("evaluate", *files, "-m", small_model, "--json").stdout)
     assert set(scores) == {"epaper", "ocr-raw", "all"}
     assert scores["all"]["pages"] == 2
+    # Each page has five articles in order, so four first-appearance boundaries (its first start is none).
+    assert scores["all"]["boundaries"] == scores["all"]["first_appearance_boundaries"] == 8
+    assert scores["all"]["continuation_boundaries"] == 0 and scores["all"]["continuation_recall"] is None
+    assert 0.0 <= scores["all"]["pairwise_f1"] <= 1.0
 
 
 def test_check_lists_every_problem(tmp_path):

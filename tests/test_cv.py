@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import numpy as np
 import pytest
@@ -11,10 +12,12 @@ from typer.testing import CliRunner
 
 from newsseg.cli import app
 from newsseg.errors import UsageError
+from newsseg.evaluation.metrics import CONTINUATION
 from newsseg.train.cv import (
     cross_validate,
     cv_groups,
     fold_indices,
+    mean_and_std,
     source_key,
     tune,
     tune_table_text,
@@ -88,6 +91,24 @@ def test_cross_validation_reports_mean_and_std_of_the_folds(cv_result, small_tra
     assert data["params"] == {"c1": 0.1, "c2": 1.0, "window": 2, "max_iterations": 10}
     assert data["scores"]["all"]["boundary_f1"]["mean"] == round(mean, 4)
     assert [fold["fold"] for fold in data["folds"]] == [0, 1]
+
+
+def test_folds_are_scored_with_the_reference_articles(cv_result, small_training_set):
+    # The raw-order OCR pages of the set have 4 + 1 resumed articles (rmrb-ocr-002 and -003):
+    # the folds see them only if the reference keys reach their reports.
+    raw = [fold.reports["ocr-raw"] for fold in cv_result.folds if "ocr-raw" in fold.reports]
+    assert sum(report.kind_counts()[0][CONTINUATION] for report in raw) == 5
+    scores = cv_result.scores()
+    assert 0.0 <= scores["ocr-raw"]["continuation_recall"][0] <= 1.0
+    assert 0.0 <= scores["all"]["pairwise_f1"][0] <= 1.0
+    # E-paper pages have none: no fold has a continuation recall there, and JSON says null.
+    assert math.isnan(scores["epaper"]["continuation_recall"][0])
+    assert cv_result.to_dict()["scores"]["epaper"]["continuation_recall"] == {"mean": None, "std": None}
+
+
+def test_means_leave_out_undefined_figures():
+    assert mean_and_std([None, 0.5, 1.0]) == (0.75, 0.25)
+    assert all(math.isnan(value) for value in mean_and_std([None, None]))
 
 
 def test_parallel_folds_give_the_same_scores(cv_result, small_training_set):

@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 
 from newsseg.articles.records import PageResult, build_articles
-from newsseg.formats import EXTENSIONS, FORMATS, PAGE_WRITERS, markdown_escape, to_jsonl, to_markdown, to_text
-from newsseg.io.labels import labelled_page_from_text
+from newsseg.formats import (
+    EXTENSIONS,
+    FORMATS,
+    PAGE_WRITERS,
+    markdown_escape,
+    to_json,
+    to_jsonl,
+    to_markdown,
+    to_text,
+    to_tsv,
+)
+from newsseg.io.labels import LabelledPage, labelled_page_from_text, labelled_text
 
-from .test_articles import RMRB_PAGE
+from .test_articles import BROKEN_APART, CUT_PARAGRAPH, RMRB_PAGE, keyed_result
 
 
 def page_result() -> PageResult:
@@ -66,3 +76,51 @@ def test_untitled_articles_are_marked():
     result = build_articles(labelled.page, labelled.tags)
     assert "(untitled)" in to_text(result)
     assert "## (untitled)" in to_markdown(result)
+
+
+def test_jsonl_gives_each_article_its_spans_and_lines_in_reading_order():
+    records = [json.loads(line) for line in to_jsonl(keyed_result()).splitlines()]
+    assert [(r["index"], r["spans"]) for r in records] == [(0, [[2, 6], [12, 16]]), (1, [[8, 10]])]
+    assert [line["n"] for line in records[0]["lines"]] == [2, 3, 4, 5, 6, 12, 13, 15, 16]
+    assert records[0]["paragraphs"][0]["text"] == CUT_PARAGRAPH
+    (page,) = json.loads(to_json([keyed_result()]))
+    assert [a["spans"] for a in page["articles"]] == [[[2, 6], [12, 16]], [[8, 10]]]
+    assert [r["spans"] for r in map(json.loads, to_jsonl(page_result()).splitlines())] == [[[3, 20]], [[21, 26]]]
+
+
+def test_text_and_markdown_name_every_span_of_an_article():
+    text = to_text(keyed_result())
+    assert "# page.tsv, article 1, lines 2-6, 12-16, start confidence 0.95\n春运返程高峰到来\n" in text
+    assert "# page.tsv, article 2, lines 8-10, start confidence 0.95\n" in text
+    assert CUT_PARAGRAPH in text.splitlines()
+    assert "<!-- page.tsv, article 1, lines 2-6, 12-16, start confidence 0.95 -->" in to_markdown(keyed_result())
+
+
+def test_tsv_keys_every_segment_when_an_article_has_several_spans_and_reads_back_into_the_same_articles():
+    result = keyed_result()
+    tsv = to_tsv(result)
+    assert [line.split("\t")[0] for line in tsv.splitlines() if line.startswith("B-")] == [
+        "B-title@1",
+        "B-title@2",
+        "B-body@1",
+    ]
+    labelled = labelled_page_from_text(tsv, "again.tsv")
+    assert labelled.page.lines == result.page.lines
+    again = build_articles(labelled.page, labelled.tags, articles=labelled.articles)
+    assert [(a.spans, a.lines) for a in again.articles] == [(a.spans, a.lines) for a in result.articles]
+    assert labelled.articles[1:16] == ["1"] * 5 + [None, "2", "2", "2", None] + ["1", "1", None, "1", "1"]
+
+
+def test_tsv_of_articles_each_in_one_piece_is_the_plain_labelled_page():
+    for text in (RMRB_PAGE, BROKEN_APART):
+        labelled = labelled_page_from_text(text, "page.tsv")
+        result = build_articles(labelled.page, labelled.tags)
+        assert to_tsv(result) == labelled_text(LabelledPage(labelled.page, labelled.tags))
+        assert "@" not in to_tsv(result)
+    assert to_tsv(build_articles(labelled.page, labelled.tags)) == BROKEN_APART.replace("@A", "").replace("@B", "")
+
+
+def test_tsv_starts_a_segment_only_where_a_span_starts():
+    labelled = labelled_page_from_text("B-title\t标题\nI-body\t正文一。\nB-body\t正文二。\n", "p.tsv")
+    result = build_articles(labelled.page, labelled.tags, articles=["1", "1", "1"])
+    assert to_tsv(result) == "B-title\t标题\nI-body\t正文一。\nI-body\t正文二。\n"

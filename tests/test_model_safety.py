@@ -355,6 +355,27 @@ def _manifest_cases() -> dict[str, tuple[bytes, str]]:
             "not SHA-256 digests",
         ),
         "format version as a string": (edited(lambda m: m.update(format_version="2")), "no format version"),
+        "assembly as a list": (edited(lambda m: m.update(assembly=[1])), "assembly entry is not an object"),
+        "assembly features renamed": (
+            edited(lambda m: m["assembly"]["features"].__setitem__(0, "evil")),
+            "assembly features are not the ones this newsseg computes",
+        ),
+        "assembly weight as a string": (
+            edited(lambda m: m["assembly"]["weights"].__setitem__(0, "1.5")),
+            "assembly 'weights' holds a value that is not a finite number",
+        ),
+        "assembly weights cut short": (
+            edited(lambda m: m["assembly"]["weights"].pop()),
+            "assembly 'weights' is not a list of",
+        ),
+        "assembly scale of zero": (
+            edited(lambda m: m["assembly"]["scale"].__setitem__(0, 0.0)),
+            "assembly 'scale' holds a value that is not positive",
+        ),
+        "assembly threshold above 1": (
+            edited(lambda m: m["assembly"].update(threshold=2.0)),
+            r"assembly 'threshold' is not a number in \[0.0, 1.0\]",
+        ),
         "not UTF-8": (b'{"format": "\xff"}', "not UTF-8"),
         "a list": (b"[1, 2, 3]", "not a newsseg manifest"),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from newsseg.articles.duplicates import find_duplicates
 from newsseg.articles.joining import close_letter_spacing, join_headline, join_lines, join_prose, printed_width
 from newsseg.articles.paragraphs import BodyLine, build_paragraphs
@@ -110,6 +112,28 @@ def test_text_not_set_in_columns_breaks_at_each_sentence_end():
     long_line = "这是一段没有按报纸栏宽折行的文字，一整段写在一行里，读起来和普通文本一样，句子很长很长。"
     lines = body((1, long_line), (2, long_line), (3, long_line.replace("。", "，")), (4, long_line))
     assert len(texts(lines)) == 3
+
+
+def test_text_not_set_in_columns_runs_on_where_the_article_resumes_after_another():
+    long_line = "这是一段没有按报纸栏宽折行的文字，一整段写在一行里，读起来和普通文本一样，句子很长很长。"
+    cut = long_line.replace("。", "，")
+    after_blank = body((1, long_line), (2, cut), (4, long_line))
+    resumed = [*after_blank[:2], replace(after_blank[2], resumed=True)]
+    assert texts(after_blank) == [long_line, cut, long_line]
+    assert texts(resumed) == [long_line, cut + long_line]
+    assert [p.lines for p in build_paragraphs(resumed)] == [(1,), (2, 4)]
+
+
+def resumed_after(lines: list[str], cut: int) -> list[BodyLine]:
+    """Column lines whose article another article interrupts after the first ``cut`` lines."""
+    column = body(*enumerate(lines[:cut], start=1), *enumerate(lines[cut:], start=cut + 10))
+    return [replace(line, resumed=line.number == cut + 10) for line in column]
+
+
+def test_column_text_runs_on_where_the_article_resumes_unless_the_next_line_is_indented():
+    lines = set_in_column(PARAGRAPHS[:2])
+    assert texts(resumed_after(lines, 2)) == PARAGRAPHS[:2]
+    assert texts(resumed_after(lines, len(set_in_column(PARAGRAPHS[:1])))) == PARAGRAPHS[:2]
 
 
 def test_join_prose_removes_spaces_between_chinese_but_not_between_words():

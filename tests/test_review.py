@@ -18,7 +18,7 @@ from newsseg.io.labels import labelled_page_from_text
 from newsseg.labelling.review import article_colours, review_html
 
 from .conftest import SAMPLE
-from .test_articles import DUPLICATED, RMRB_PAGE
+from .test_articles import BROKEN_APART, DUPLICATED, RMRB_PAGE, keyed_result
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -74,6 +74,30 @@ def test_report_marks_articles_roles_and_unsure_boundaries():
     assert "left out (duplicate)" in report
     assert 'class="ln role-body left-out"' in report
     assert "4 articles, 1 to review" in report
+
+
+def test_an_article_in_several_spans_has_one_colour_and_says_where_it_was_left_off():
+    report = review_html([keyed_result()])
+    first, second = (f"--fill: {fill}; --edge: {edge}" for fill, edge in map(article_colours, range(2)))
+    assert report.count(first) == 4 and report.count(second) == 2
+    assert report.index(first) < report.index(second) < report.rindex(first)
+    assert 'id="p1-a1"' in report and 'id="p1-a1-s2"' in report
+    assert '<div class="ln role-body start resumed"' in report
+    assert '<span class="flag">continued from line 6</span>' in report
+    assert "lines 2–6, 12–16" in report
+    assert "continued from line 6 (span 2 of 2)" in report
+    assert "2 articles, 0 to review" in report
+
+
+def test_an_unsure_resumed_span_is_marked_with_its_start_confidence():
+    labelled = labelled_page_from_text(BROKEN_APART, "page.tsv")
+    starts = [0.95 if tag.startswith("B-") else 0.01 for tag in labelled.tags]
+    starts[11] = 0.4
+    result = build_articles(labelled.page, labelled.tags, starts, articles=labelled.articles)
+    report = review_html([result])
+    assert '<div class="ln role-body start resumed doubt"' in report
+    assert "continued from line 6 · start? 0.40" in report
+    assert "2 articles, 0 to review, 1 uncertain boundaries" in report
 
 
 def test_article_colours_are_distinct():

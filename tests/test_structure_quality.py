@@ -57,9 +57,10 @@ def test_every_gold_byline_and_paragraph_pair_is_scored(gold_tag_scores):
 
 
 def test_no_text_is_lost_or_invented_on_any_labelled_page():
-    """Byline, paragraphs and left-out duplicates hold exactly the characters of the byline and body lines."""
+    """Byline, paragraphs and left-out duplicates hold exactly the characters of the byline and body lines
+    (of each whole article: the labelled keys put the spans of an article OCR broke apart together)."""
     for labelled in read_labelled_pages([PAGES]):
-        for article in build_articles(labelled.page, labelled.tags).articles:
+        for article in build_articles(labelled.page, labelled.tags, articles=labelled.articles).articles:
             source = compact("".join(line.text for line in article.lines if line.role in ("body", "subhead", "byline")))
             parts = (article.byline.text if article.byline else "") + "".join(p.text for p in article.paragraphs)
             parts += "".join(passage.text for passage in article.noise if passage.why == "duplicate")

@@ -10,6 +10,10 @@ the print shows one.  Three things show it, and which one survives depends on th
   multi-column page), so a blank line in the middle of a sentence is a column break, and a
   blank line counts only together with an indented next line.
 
+Where another article interrupts this one (OCR broke the article apart and it resumes further
+down), the gap is read as a column break too: a paragraph cut there runs on into the resumed
+lines unless the print shows an end by the first two signs.
+
 The column width is measured from the article's own lines (the median printed width of the
 lines around, among those that do not end a sentence, as those are full).  Text that is not set
 in columns (lines much wider than a newspaper column) breaks at every sentence-final line end.
@@ -54,6 +58,9 @@ class BodyLine:
         Printed width of the whole input line (:func:`~newsseg.articles.joining.printed_width`).
     gap_before : bool
         Whether a blank line (or a line of no article) separates it from the previous line.
+    resumed : bool
+        Whether the article resumes here: another article's lines come between it and the
+        previous line (a run of the article OCR broke apart).
     """
 
     number: int
@@ -61,6 +68,7 @@ class BodyLine:
     role: str
     width: float
     gap_before: bool = False
+    resumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def _ends_paragraph(line: BodyLine, following: BodyLine, column: float) -> bool:
     if line.role == "subhead":
         return sentence_end
     if column >= UNSET_WIDTH:
-        return sentence_end or following.gap_before
+        return sentence_end or (following.gap_before and not following.resumed)
     short = column - line.width
     indent = column - following.width
     following_runs_on = not ends_sentence(following.text)

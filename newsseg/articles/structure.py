@@ -3,13 +3,15 @@
 :func:`read_structure` takes an article's lines (number, text, role) and returns an
 :class:`ArticleStructure`: the headline parts joined (kicker, title, subtitle, column label),
 the byline parsed (:mod:`newsseg.articles.bylines`) and cut off the body text that shares its line, the
-body rejoined into paragraphs with subheads in place (:mod:`newsseg.articles.paragraphs`), the captions
+body rejoined into paragraphs with subheads in place (:mod:`newsseg.articles.paragraphs`; across the
+spans of an article OCR broke apart, in their page order), the captions
 with their photo credits, and the passages left out of the text — lines labelled ``noise`` and
 passages OCR duplicated (:mod:`newsseg.articles.duplicates`).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,8 +134,10 @@ class _BodyStream:
                     del self.lines[index]
                 return
 
-    def finished(self) -> list[BodyLine]:
-        """The lines with ``gap_before`` set: another line (blank or not body) lies between."""
+    def finished(self, span_starts: Sequence[int]) -> list[BodyLine]:
+        """The lines with ``gap_before`` set (another line, blank or not body, lies between) and
+        ``resumed`` set (a span of the article, given by its first line, starts between)."""
+        spans = [bisect.bisect_right(span_starts, line.number) for line in self.lines]
         return [
             BodyLine(
                 line.number,
@@ -141,6 +145,7 @@ class _BodyStream:
                 line.role,
                 line.width,
                 index > 0 and line.number > self.lines[index - 1].number + 1,
+                index > 0 and spans[index] != spans[index - 1],
             )
             for index, line in enumerate(self.lines)
         ]
@@ -221,13 +226,18 @@ def _left_out(lines: Sequence[LineTuple], body_lines: list[BodyLine]) -> tuple[l
     return noise, [line for i, line in enumerate(body_lines) if i not in dropped]
 
 
-def read_structure(lines: Sequence[LineTuple]) -> ArticleStructure:
+def read_structure(lines: Sequence[LineTuple], spans: Sequence[tuple[int, int]] = ()) -> ArticleStructure:
     """Read an article's parts from its lines.
 
     Parameters
     ----------
     lines : sequence of (int, str, str)
-        The article's lines in input order: 1-based number, text and role.
+        The article's lines in input order: 1-based number, text and role.  An article OCR
+        broke apart gives the lines of all its spans, in page order, as one sequence.
+    spans : sequence of (int, int), optional
+        The article's spans, ``(first line, last line)`` in page order, when other articles'
+        lines come between them; a paragraph cut where one span ends runs on into the next
+        (see :mod:`newsseg.articles.paragraphs`).
 
     Returns
     -------
@@ -251,7 +261,7 @@ def read_structure(lines: Sequence[LineTuple]) -> ArticleStructure:
         byline_runs = [[(first.number, first.text, "byline")]]
     bylines = [_cut_byline(run, body, full_width) for run in byline_runs]
 
-    noise, kept = _left_out(lines, body.finished())
+    noise, kept = _left_out(lines, body.finished([start for start, _ in spans]))
     return ArticleStructure(
         kicker=headline["kicker"],
         title=headline["title"],

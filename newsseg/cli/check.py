@@ -58,9 +58,19 @@ def check_command(
 def info_command(
     model: Annotated[Path | None, typer.Argument(help="A model file; the bundled default model if not given.")] = None,
 ) -> None:
-    """Show a model's manifest: versions, labels, feature settings, training data, held-out scores."""
+    """Show a model's manifest: versions, labels, feature settings, training data, held-out scores.
+
+    With an assembly stage, ``assembly.strongest`` lists its pair model's ten heaviest features
+    (weights of standardised features: positive joins a block to an article, negative keeps it apart).
+    """
     with user_errors():
         segmenter = load_segmenter(model)
         manifest = dict(segmenter.manifest)
         manifest["path"] = display_path(model or default_model_path())
+        if segmenter.assembler is not None:
+            strongest = [
+                {"feature": name, "weight": round(weight, 3)}
+                for name, weight in segmenter.assembler.strongest_features()
+            ]
+            manifest["assembly"] = {"strongest": strongest, **manifest["assembly"]}
         out.print_json(json.dumps(manifest, ensure_ascii=False))

@@ -25,7 +25,14 @@ from newsseg.cli.common import (
 )
 from newsseg.errors import UsageError
 from newsseg.evaluation.baselines import BASELINES, CRFTagger, make_baseline
-from newsseg.evaluation.metrics import Report
+from newsseg.evaluation.metrics import (
+    ARTICLE_FIGURES,
+    BOUNDARY_KIND_HEADINGS,
+    BOUNDARY_KINDS,
+    Report,
+    kind_count_key,
+    kind_recall_key,
+)
 from newsseg.evaluation.report import boundary_errors, compare_systems, comparison_reports, format_error, html_report
 from newsseg.evaluation.scoring import ALL
 from newsseg.train.dataset import read_labelled_pages
@@ -55,6 +62,39 @@ def roles_table(systems: dict[str, dict[str, Report]], title: str) -> Table:
             else:
                 cells += [format_figure(found.precision), format_figure(found.recall), format_figure(found.f1)]
         table.add_row(role, str(reference[role].support if role in reference else 0), *cells)
+    return table
+
+
+def articles_table(systems: dict[str, dict[str, Report]], title: str) -> Table:
+    """Same-article pair figures and the recall of each kind of boundary, one row per kind of text (and system)."""
+    several = len(systems) > 1
+    caption = (
+        "pair: pairs of lines in one article (all runs of an article are one); n / R: reference boundaries of "
+        "each kind and their exact recall (cont.: an article resumed; body-first: an article whose headline "
+        "comes after its first line; first: any other); — where there is none"
+    )
+    table = Table(title=title, caption=caption)
+    table.add_column("text", no_wrap=True)
+    if several:
+        table.add_column("system", no_wrap=True)
+    for heading, _ in ARTICLE_FIGURES:
+        table.add_column(heading, justify="right")
+    for boundary in BOUNDARY_KINDS:
+        table.add_column(f"{BOUNDARY_KIND_HEADINGS[boundary]} n", justify="right")
+        table.add_column(f"{BOUNDARY_KIND_HEADINGS[boundary]} R", justify="right")
+    texts = sorted({text for reports in systems.values() for text in reports}, key=lambda text: (text == ALL, text))
+    for number, text in enumerate(texts):
+        if number and several:
+            table.add_section()
+        for name, reports in systems.items():
+            if text not in reports:
+                continue
+            s = reports[text].summary()
+            cells = [format_figure(s[key]) for _, key in ARTICLE_FIGURES]
+            for boundary in BOUNDARY_KINDS:
+                recall = s[kind_recall_key(boundary)]
+                cells += [str(s[kind_count_key(boundary)]), "—" if recall is None else format_figure(recall)]
+            table.add_row(text, *([name] if several else []), *cells)
     return table
 
 
@@ -119,7 +159,7 @@ def evaluate_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
     force: ForceOption = False,
 ) -> None:
-    """Score a model (and baselines) on labelled pages: boundaries, Pk, WindowDiff, segments, roles."""
+    """Score a model (and baselines) on labelled pages: boundaries, Pk, WindowDiff, article pairs, segments, roles."""
     with user_errors():
         if errors and json_output:
             raise UsageError("--errors prints text and --json prints JSON; use one of them (or --html for a report)")
@@ -170,6 +210,7 @@ def evaluate_command(
             return
         title = f"scores of {model or 'the bundled model'}" + (" and baselines" if baselines else "")
         out.print(scores_table(reports, title))
+        out.print(articles_table(reports, "articles: same-article pairs and boundaries by kind"))
         out.print(roles_table(reports, "per-role scores over lines, all pages"))
         for name, system_reports in reports.items():
             out.print(confusion_table(system_reports[ALL], f"role confusion of {name}, all pages (lines)"))

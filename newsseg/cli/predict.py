@@ -141,13 +141,14 @@ class _LazySink:
         self.handle.write(text)
 
 
-def run_options(model: Path | None, fmt: str, encoding: str | None, threshold: float) -> dict:
+def run_options(model: Path | None, fmt: str, encoding: str | None, threshold: float, assemble: bool = True) -> dict:
     """What, besides its input, a per-page output depends on: kept in the ledger for --resume."""
     return {
         "model_sha256": file_sha256(model or default_model_path()),
         "format": fmt,
         "encoding": encoding,
         "review_threshold": threshold,
+        "assemble": assemble,
         "newsseg": __version__,
     }
 
@@ -202,6 +203,13 @@ def predict_command(
     log_every: Annotated[
         int, typer.Option(help="When not on a terminal, print a progress line every this many pages (0: at the end).")
     ] = 1000,
+    assemble: Annotated[
+        bool,
+        typer.Option(
+            help="Join the blocks of an article that OCR broke apart (the model's assembly stage); "
+            "--no-assemble keeps every CRF segment an article of its own.",
+        ),
+    ] = True,
     force: ForceOption = False,
 ) -> None:
     """Split pages into articles and write them (jsonl: one JSON object per article).
@@ -234,12 +242,14 @@ def predict_command(
         elif output is not None:
             guard.check(output)
         segmenter = load_segmenter(model)
+        if not assemble:
+            segmenter = segmenter.without_assembly()
         client = connect(cluster) if cluster is not None else None
         for problem in problems:
             report_error(problem)
         sources: list[dict | None] = []
         if per_page_dir and fmt != "json":
-            options = run_options(model, fmt, encoding, review_threshold)
+            options = run_options(model, fmt, encoding, review_threshold, assemble)
             sources = [page_source(file, options) for file in files]
         todo = list(range(len(files)))
         if resume:

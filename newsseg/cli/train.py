@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +22,13 @@ from newsseg.cli.common import (
     user_errors,
 )
 from newsseg.errors import UsageError
-from newsseg.evaluation.metrics import HEADLINE_FIGURES
+from newsseg.evaluation.metrics import (
+    BODY_FIRST,
+    BOUNDARY_KIND_HEADINGS,
+    CONTINUATION,
+    HEADLINE_FIGURES,
+    kind_recall_key,
+)
 from newsseg.evaluation.scoring import reports_summary
 from newsseg.features import FeatureSettings
 from newsseg.io.fileio import write_bytes_atomic
@@ -41,6 +48,9 @@ from newsseg.train.trainer import train
 
 GroupBy = StrEnum("GroupBy", {name: name for name in GROUP_BY})
 
+SHOWN_KINDS = (CONTINUATION, BODY_FIRST)
+"""Kinds of boundary whose recall the cross-validation table shows."""
+
 TUNE_COLUMNS = tuple(column for column in HEADLINE_FIGURES if column[0] not in ("P", "R"))
 """Columns of the tuning table, which also shows the parameters."""
 
@@ -51,15 +61,19 @@ def _mean_std(mean: float, std: float) -> str:
 
 def cv_table(result: CVResult, title: str) -> Table:
     """Mean ± standard deviation over the folds of each figure, one row per kind of text."""
-    table = Table(title=title, caption="mean±std over the folds")
-    for column in ("text", "folds", "pages", *(heading for heading, _ in HEADLINE_FIGURES)):
+    table = Table(title=title, caption="mean±std over the folds (— where no fold has such a boundary)")
+    figures = [
+        *HEADLINE_FIGURES,
+        *((f"{BOUNDARY_KIND_HEADINGS[kind]} R", kind_recall_key(kind)) for kind in SHOWN_KINDS),
+    ]
+    for column in ("text", "folds", "pages", *(heading for heading, _ in figures)):
         table.add_column(column, justify="left" if column == "text" else "right", no_wrap=True)
     for kind, scores in result.scores().items():
         table.add_row(
             kind,
             str(int(scores["folds"][0])),
             str(int(scores["pages"][0])),
-            *(_mean_std(*scores[key]) for _, key in HEADLINE_FIGURES),
+            *("—" if math.isnan(scores[key][0]) else _mean_std(*scores[key]) for _, key in figures),
         )
     return table
 
@@ -127,6 +141,14 @@ def train_command(
             "scores in the model; repeatable. Not with --holdout or --cv.",
         ),
     ] = None,
+    assemble_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--assemble-on",
+            help="Labelled pages with article keys (B-ROLE@KEY) to train the assembly stage on, which joins the "
+            "blocks of an article OCR broke apart; best pages the CRF is not trained on; repeatable.",
+        ),
+    ] = None,
     cv: Annotated[
         int | None,
         typer.Option(
@@ -178,7 +200,9 @@ def train_command(
             raise UsageError("--test does not go with --holdout or --cv: choose one way to score the model")
         if train_only and cv is not None:
             raise UsageError("--train-only does not go with --cv: cross-validation folds are made of DATA alone")
-        guard = labelled_input_guard([*data, *(train_only or []), *(test or [])], force)
+        if assemble_on and cv is not None:
+            raise UsageError("--assemble-on does not go with --cv: cross-validation scores the CRF alone")
+        guard = labelled_input_guard([*data, *(train_only or []), *(test or []), *(assemble_on or [])], force)
         if output is not None:
             guard.check(output)
         if crfsuite_copy is not None:
@@ -188,6 +212,7 @@ def train_command(
         pages = read_labelled_pages(data)
         extra_pages = read_labelled_pages(train_only) if train_only else []
         test_pages = read_labelled_pages(test) if test else []
+        assembly_pages = read_labelled_pages(assemble_on) if assemble_on else []
         settings = FeatureSettings(window=window, words=words)
         cv_result = None
         if cv is not None:
@@ -238,10 +263,15 @@ def train_command(
                 on_page=on_page,
                 on_iteration=on_iteration,
                 on_stage=on_stage,
-                data_summary={"sources": [str(d) for d in data], "train_only": [str(d) for d in train_only or []]},
+                data_summary={
+                    "sources": [str(d) for d in data],
+                    "train_only": [str(d) for d in train_only or []],
+                    "assembly": [str(d) for d in assemble_on or []],
+                },
                 n_jobs=jobs,
                 extra_pages=extra_pages,
                 test_pages=test_pages,
+                assembly_pages=assembly_pages,
             )
         if cv_result is not None:
             result.segmenter.manifest["cv"] = {"group_by": group_by.value, "seed": seed, **cv_result.to_dict()}

@@ -4,6 +4,6 @@ labelled pages per kind of text (:mod:`~newsseg.evaluation.scoring`), the baseli
 reports (:mod:`~newsseg.evaluation.report`)."""
 
 from newsseg.evaluation.metrics import Report, evaluate, score_page
-from newsseg.evaluation.scoring import evaluate_pages, reports_by_kind
+from newsseg.evaluation.scoring import ArticleTagging, evaluate_pages, reports_by_kind
 
-__all__ = ["Report", "evaluate", "evaluate_pages", "reports_by_kind", "score_page"]
+__all__ = ["ArticleTagging", "Report", "evaluate", "evaluate_pages", "reports_by_kind", "score_page"]

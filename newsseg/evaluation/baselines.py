@@ -70,6 +70,9 @@ def _begin_probability(labels: Sequence[str], probabilities: Sequence[float]) ->
 class CRFTagger:
     """The CRF segmenter as a :class:`ConfidenceTagger`.
 
+    Scoring reads its articles from the wrapped ``segmenter`` when that assembles articles (see
+    :func:`~newsseg.evaluation.scoring.article_tagging_of`).
+
     Parameters
     ----------
     segmenter : Segmenter

@@ -1,8 +1,10 @@
 """The review report: one self-contained HTML file to check a model's output page by page.
 
 Each page is shown line by line with its input line numbers; every article's lines have their
-own background colour and each line its role (K kicker, T title, S subtitle, C column label,
-B byline, · body, H subhead, P caption, N noise, O outside).  Article starts the model is unsure
+own background colour — one colour across all the spans of an article OCR broke apart, each
+resumed span marked "continued from line N" — and each line its role (K kicker, T title,
+S subtitle, C column label, B byline, · body, H subhead, P caption, N noise, O outside).  Article
+starts (and span starts) the model is unsure
 of (start confidence below the review threshold) are marked with a red bar and their
 confidence; lines where the model almost started an article are marked with a dashed amber
 rule; lines left out of the text (noise, duplicated passages) are struck through.  Beside
@@ -17,6 +19,7 @@ import html
 from collections.abc import Sequence
 
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, Article, PageResult
+from newsseg.formats import line_ranges
 from newsseg.io.labels import OUTSIDE, tag_role
 
 ROLE_MARKS: dict[str, str] = {
@@ -68,6 +71,7 @@ table.summary td, table.summary th { border: 1px solid #bbb; padding: 2px 8px; t
 .ln.doubt .flag { background: #d0021b; color: #fff; }
 .ln.maybe { border-top: 2px dashed #f5a623; }
 .ln.maybe .flag { background: #f5a623; color: #000; }
+.ln.resumed .flag { font-style: italic; }
 .review { color: #d0021b; font-weight: bold; }
 """
 
@@ -110,7 +114,7 @@ def article_card(article: Article) -> str:
     review = ' <span class="review">review</span>' if article.review else ""
     parts = [
         f"<h3>{_e(article.index + 1)}. {_e(article.title or '(untitled)')}</h3>",
-        f"<div>lines {article.start_line}–{article.end_line} · start confidence {_e(confidence)}{review}</div>",
+        f"<div>lines {_e(line_ranges(article, '–'))} · start confidence {_e(confidence)}{review}</div>",
         _fields(
             [
                 ("kicker", article.kicker),
@@ -154,42 +158,61 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
 
 
+def continuation_card(article: Article, span: int) -> str:
+    """The card beside a resumed span of an article: which article it continues, from where."""
+    return (
+        f"<h3>{_e(article.index + 1)}. {_e(article.title or '(untitled)')}</h3>"
+        f"<div>continued from line {article.spans[span - 1][1]} "
+        f"(span {span + 1} of {len(article.spans)})</div>"
+    )
+
+
 def page_section(result: PageResult, number: int, uncertain: set[int]) -> str:
-    """One page: its lines in article blocks, each block beside its article's card.
+    """One page: its lines in article blocks, one per span, each beside its article's card.
 
     ``result`` is flagged for review and ``uncertain`` holds its uncertain lines, both at the
-    report's threshold.
+    report's threshold.  A resumed span of an article has the article's colour and a card
+    saying where the article was left off.
     """
     starts = result.start_probabilities
     left_out = {number for article in result.articles for passage in article.noise for number in passage.lines}
-    blocks: list[tuple[Article | None, list[str]]] = []
-    spans = {article.start_line: article for article in result.articles}
+    blocks: list[tuple[Article | None, int, list[str]]] = []
+    span_starts = {
+        start: (article, span) for article in result.articles for span, (start, _) in enumerate(article.spans)
+    }
     current: Article | None = None
+    span = 0
     for index, text in enumerate(result.page.lines):
         number_ = index + 1
-        if number_ in spans:
-            current = spans[number_]
-            blocks.append((current, []))
-        elif current is not None and number_ > current.end_line:
+        if number_ in span_starts:
+            current, span = span_starts[number_]
+            blocks.append((current, span, []))
+        elif current is not None and number_ > current.spans[span][1]:
             current = None
-            blocks.append((None, []))
+            blocks.append((None, 0, []))
         elif not blocks:
-            blocks.append((None, []))
+            blocks.append((None, 0, []))
         tag = result.tags[index]
         role = None if not tag else (tag_role(tag) or OUTSIDE)
         classes = ["left-out"] if number_ in left_out else []
         flag = ""
-        if current is not None and number_ == current.start_line:
+        if current is not None and number_ == current.spans[span][0]:
             classes.append("start")
-            if current.review:
+            notes = [f"continued from line {current.spans[span - 1][1]}"] if span else []
+            if span:
+                classes.append("resumed")
+            unsure = number_ in uncertain if span else current.review
+            if unsure:
                 classes.append("doubt")
-                flag = f"start? {current.confidence:.2f}" if current.confidence is not None else "start?"
+                confidence = None if current.span_confidences is None else current.span_confidences[span]
+                notes.append("start?" if confidence is None else f"start? {confidence:.2f}")
+            flag = " · ".join(notes)
         elif number_ in uncertain and starts is not None:
             classes.append("maybe")
             flag = f"start? {starts[index]:.2f}"
-        blocks[-1][1].append(_line(number_, text, role, classes, flag))
+        blocks[-1][2].append(_line(number_, text, role, classes, flag))
     rows = []
-    for article, lines in blocks:
+    for article, span, lines in blocks:
         if not lines:
             continue
         if article is None:
@@ -197,9 +220,11 @@ def page_section(result: PageResult, number: int, uncertain: set[int]) -> str:
             continue
         fill, edge = article_colours(article.index)
         style = f"--fill: {fill}; --edge: {edge}"
+        anchor = f"p{number}-a{article.index + 1}" + (f"-s{span + 1}" if span else "")
+        card = continuation_card(article, span) if span else article_card(article)
         rows.append(
-            f'<div class="lines art" id="p{number}-a{article.index + 1}" style="{style}">{"".join(lines)}</div>'
-            f'<aside class="card" style="{style}">{article_card(article)}</aside>'
+            f'<div class="lines art" id="{anchor}" style="{style}">{"".join(lines)}</div>'
+            f'<aside class="card" style="{style}">{card}</aside>'
         )
     flagged = sum(article.review for article in result.articles)
     return (

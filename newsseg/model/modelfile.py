@@ -4,7 +4,10 @@ Layout of a ``.nsm`` file (format 2)::
 
     manifest.json            format name and version, newsseg and library versions, label set,
                              feature settings, CRF parameters, training summary, held-out scores,
-                             the SHA-256 of every other member
+                             the SHA-256 of every other member, and (optional) the assembly
+                             stage's pair model: a few dozen weights, which
+                             :meth:`newsseg.assembly.Assembler.from_dict` checks number by number
+                             when the segmenter is loaded
     crf/labels.json          the CRF's label names, in the order of the arrays' label axis
     crf/attributes.json      its attribute (feature) names, in the order of the attribute axis
     crf/transitions.f64      n_labels x n_labels transition weights (float64, little-endian, row-major)
@@ -432,6 +435,8 @@ def parse_manifest(raw: bytes, name: str) -> dict:
         isinstance(value, str) and len(value) == 64 and set(value) <= _SHA256_HEX for value in checksum_values
     ):
         raise fail("the model manifest's checksums are not SHA-256 digests")
+    if "assembly" in manifest and not isinstance(manifest["assembly"], dict):
+        raise fail("the assembly entry is not an object")
     for key in ("training", "heldout", "cv", "libraries"):
         if key in manifest and not isinstance(manifest[key], dict):
             raise fail(f"the model manifest's {key!r} is not an object")

@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 import time
 from collections import OrderedDict
@@ -175,7 +176,9 @@ def run_fold(
     fit_seconds = time.perf_counter() - started
     test = [pages[i] for i in test_idx]
     predictions = [crf.tag(features[i]) for i in test_idx]
-    reports = reports_by_kind([p.name for p in test], [p.content_tags for p in test], predictions)
+    reports = reports_by_kind(
+        [p.name for p in test], [p.content_tags for p in test], predictions, [p.content_articles for p in test]
+    )
     return FoldResult(dict(params), fold, len(train_idx), len(test_idx), reports, fit_seconds)
 
 
@@ -223,8 +226,11 @@ MEAN_METRICS: tuple[str, ...] = (
     "boundary_recall",
     "boundary_f1",
     "boundary_f1_within_1",
+    "continuation_recall",
+    "body_first_recall",
     "pk",
     "windowdiff",
+    "pairwise_f1",
     "segment_f1",
     "role_accuracy",
     "role_macro_f1",
@@ -232,9 +238,28 @@ MEAN_METRICS: tuple[str, ...] = (
     "macro_boundary_f1",
     "macro_pk",
     "macro_windowdiff",
+    "macro_pairwise_f1",
     "macro_segment_f1",
 )
-"""The figures averaged over folds."""
+"""The figures averaged over folds.
+
+A fold whose pages have no boundary of a kind has no recall of that kind
+(:meth:`~newsseg.evaluation.metrics.Report.summary`) and is left out of its mean; where no fold
+has one, mean and std are NaN (None in :meth:`CVResult.to_dict` and :meth:`TuneResult.rows`).
+"""
+
+
+def mean_and_std(values: Sequence[float | None]) -> tuple[float, float]:
+    """Mean and population standard deviation of the defined values (None left out); NaN for none."""
+    defined = [value for value in values if value is not None]
+    if not defined:
+        return math.nan, math.nan
+    return float(np.mean(defined)), float(np.std(defined))
+
+
+def rounded_figure(value: float, digits: int) -> float | None:
+    """A figure rounded for JSON and tables; None for NaN (an undefined figure)."""
+    return None if math.isnan(value) else round(value, digits)
 
 
 @dataclass
@@ -256,15 +281,14 @@ class CVResult:
         """``{kind: {metric: (mean, std)}}`` over the folds that hold pages of that kind.
 
         The standard deviation is the population one (``ddof=0``), as scikit-learn reports it.
+        A recall of a kind of boundary is averaged over the folds that have such boundaries
+        (NaN where none has, see :data:`MEAN_METRICS`).
         """
         kinds = sorted({kind for fold in self.folds for kind in fold.reports}, key=lambda k: (k == ALL, k))
         table: dict[str, dict[str, tuple[float, float]]] = {}
         for kind in kinds:
             summaries = [fold.reports[kind].summary() for fold in self.folds if kind in fold.reports]
-            table[kind] = {
-                metric: (float(np.mean([s[metric] for s in summaries])), float(np.std([s[metric] for s in summaries])))
-                for metric in MEAN_METRICS
-            }
+            table[kind] = {metric: mean_and_std([s[metric] for s in summaries]) for metric in MEAN_METRICS}
             table[kind]["folds"] = (float(len(summaries)), 0.0)
             table[kind]["pages"] = (float(sum(s["pages"] for s in summaries)), 0.0)
         return table
@@ -278,23 +302,26 @@ class CVResult:
         """Parameters, per-kind mean and std, and per-fold headline figures, JSON-ready."""
         scores = {
             kind: {
-                metric: {"mean": round(mean, digits), "std": round(std, digits)}
+                metric: {"mean": rounded_figure(mean, digits), "std": rounded_figure(std, digits)}
                 for metric, (mean, std) in metrics.items()
                 if metric not in ("folds", "pages")
             }
             | {"folds": int(metrics["folds"][0]), "pages": int(metrics["pages"][0])}
             for kind, metrics in self.scores().items()
         }
-        folds = [
-            {
-                "fold": fold.fold,
-                "train_pages": fold.train_pages,
-                "test_pages": fold.test_pages,
-                "fit_seconds": round(fold.fit_seconds, 2),
-                "boundary_f1": round(fold.reports[ALL].summary()["boundary_f1"], digits),
-            }
-            for fold in self.folds
-        ]
+        folds = []
+        for fold in self.folds:
+            summary = fold.reports[ALL].summary()
+            folds.append(
+                {
+                    "fold": fold.fold,
+                    "train_pages": fold.train_pages,
+                    "test_pages": fold.test_pages,
+                    "fit_seconds": round(fold.fit_seconds, 2),
+                    "boundary_f1": round(summary["boundary_f1"], digits),
+                    "pairwise_f1": round(summary["pairwise_f1"], digits),
+                }
+            )
         return {"params": self.params, "scores": scores, "folds": folds}
 
 
@@ -363,8 +390,8 @@ class TuneResult:
             row: dict = {"rank": rank, **result.params}
             for metric in MEAN_METRICS:
                 mean, std = scores[metric]
-                row[metric] = round(mean, 4)
-                row[metric + "_std"] = round(std, 4)
+                row[metric] = rounded_figure(mean, 4)
+                row[metric + "_std"] = rounded_figure(std, 4)
             row["fit_seconds"] = round(result.fit_seconds, 2)
             rows.append(row)
         return rows
@@ -406,7 +433,8 @@ def tune(
     Returns
     -------
     TuneResult
-        The points, best first (ties keep grid order).
+        The points, best first (ties keep grid order; points where the metric is undefined
+        last).
 
     Raises
     ------
@@ -431,7 +459,12 @@ def tune(
     fold_results = _run_all(pages, settings, points, folds, n_jobs, on_fold)
     per_point = [CVResult(point, fold_results[i * len(folds) : (i + 1) * len(folds)]) for i, point in enumerate(points)]
     sign = 1.0 if metric in LOWER_IS_BETTER else -1.0
-    ranked = sorted(per_point, key=lambda result: sign * result.scores()[ALL][metric][0])
+
+    def rank_key(result: CVResult) -> tuple[bool, float]:
+        mean = result.scores()[ALL][metric][0]
+        return math.isnan(mean), 0.0 if math.isnan(mean) else sign * mean
+
+    ranked = sorted(per_point, key=rank_key)
     return TuneResult(metric, n_splits, group_by, seed, ranked)
 
 
@@ -459,7 +492,7 @@ def tune_table_text(result: TuneResult, suffix: str) -> str:
         cells = [
             [
                 *(str(row[c]) for c in shown),
-                *(f"{row[m]:.3f} ± {row[m + '_std']:.3f}" for m in metrics),
+                *("—" if row[m] is None else f"{row[m]:.3f} ± {row[m + '_std']:.3f}" for m in metrics),
                 f"{row['fit_seconds']:.1f}",
             ]
             for row in rows

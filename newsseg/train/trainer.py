@@ -38,14 +38,14 @@ def pages_seen_in_training(segmenter: Segmenter, pages: Sequence[LabelledPage]) 
     """
     training = segmenter.manifest.get("training", {})
     sources = []
-    for source in [*training.get("sources", []), *training.get("train_only", [])]:
+    for source in [*training.get("sources", []), *training.get("train_only", []), *training.get("assembly", [])]:
         path = Path(source)
         if isinstance(source, str) and path.exists():
             sources.append(path.resolve())
     seen = []
     for labelled in pages:
         resolved = Path(labelled.name).resolve()
-        if page_fingerprint(labelled.page) in segmenter.training_pages or any(
+        if page_fingerprint(labelled.page) in segmenter.seen_pages or any(
             resolved == source or source in resolved.parents for source in sources
         ):
             seen.append(labelled.name)
@@ -78,6 +78,7 @@ def train(
     n_jobs: int = 1,
     extra_pages: Sequence[LabelledPage] = (),
     test_pages: Sequence[LabelledPage] = (),
+    assembly_pages: Sequence[LabelledPage] = (),
 ) -> TrainingResult:
     """Train a segmenter, optionally scoring it first on held-out page groups.
 
@@ -106,6 +107,10 @@ def train(
     test_pages : sequence of LabelledPage
         Pages never trained on: the model is scored on them (instead of a held-out share; not
         together with ``holdout``) and the scores are kept in its manifest.
+    assembly_pages : sequence of LabelledPage
+        Pages with article keys to train the assembly stage on, as the trained CRF tags them
+        (:meth:`~newsseg.segmenter.Segmenter.fit_assembly`); none of them may share a page
+        group with the pages scored.
 
     Returns
     -------
@@ -124,6 +129,14 @@ def train(
         raise UsageError(f"the test pages share page groups with the training pages: {', '.join(leaked[:5])}")
     everything = [*pages, *extra_pages]
     record: dict = {}
+
+    def fitted(train_on: Sequence[LabelledPage]) -> Segmenter:
+        segmenter = new_segmenter().fit(train_on, on_page, on_iteration, summary, n_jobs)
+        if assembly_pages:
+            stage(f"training the assembly stage on {len(assembly_pages)} pages")
+            segmenter.fit_assembly(assembly_pages, on_page=on_page)
+        return segmenter
+
     if holdout is None:
         train_pages = everything
         stage("training")
@@ -133,7 +146,10 @@ def train(
         test_pages = [pages[i] for i in test_idx]
         record = {"fraction": holdout, "seed": seed, "train_pages": len(train_pages)}
         stage(f"training on {len(train_pages)} pages, holding out {len(test_pages)}")
-    segmenter = new_segmenter().fit(train_pages, on_page, on_iteration, summary, n_jobs)
+    leaked = shared_groups(assembly_pages, test_pages)
+    if leaked:
+        raise UsageError(f"the test pages share page groups with the assembly pages: {', '.join(leaked[:5])}")
+    segmenter = fitted(train_pages)
     if not test_pages:
         return TrainingResult(segmenter, None, len(train_pages), 0)
     stage("scoring the held-out pages" if holdout is not None else f"scoring the {len(test_pages)} test pages")
@@ -143,7 +159,7 @@ def train(
     )
     if refit and holdout is not None:
         stage(f"refitting on all {len(everything)} pages")
-        segmenter = new_segmenter().fit(everything, on_page, on_iteration, summary, n_jobs)
+        segmenter = fitted(everything)
         record["refit_on_all"] = True
     segmenter.manifest["heldout"] = record
     return TrainingResult(segmenter, scores, len(train_pages), len(test_pages))
