@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from newsseg import Segmenter
 from newsseg.assembly import Assembler, AssemblyExample
 from newsseg.assembly.blocks import PageBlocks, page_blocks
-from newsseg.assembly.model import block_references, training_pairs
-from newsseg.assembly.pairs import FEATURE_NAMES
+from newsseg.assembly.model import CANDIDATES, block_references, candidates, training_pairs
+from newsseg.assembly.pairs import FEATURE_NAMES, OpenArticle
 from newsseg.cli.app import app
 from newsseg.errors import ModelFileError
 
@@ -131,6 +131,15 @@ def test_blocks_break_at_blank_lines_outside_lines_and_crf_starts():
     assert page_blocks(tags) == [[1], [3, 4], [6], [7, 8]]
 
 
+def test_a_block_is_compared_with_the_open_articles_of_the_latest_tails_only():
+    tails = [0, 20, 3, 18, 5, 16, 7, 14, 9, 12, 11, 10, 13, 8, 15]
+    articles = [OpenArticle([tail], 1.0, False) for tail in tails]
+    chosen = candidates(articles)
+    assert len(chosen) == CANDIDATES == 12 and chosen == sorted(chosen)
+    assert sorted(tails[i] for i in chosen) == sorted(tails)[-CANDIDATES:]
+    assert candidates(articles[:5]) == [0, 1, 2, 3, 4]
+
+
 def _examples(names: list[str], segmenter: Segmenter) -> list[AssemblyExample]:
     from newsseg.io.labels import read_labelled
 
@@ -225,3 +234,19 @@ def test_predict_no_assemble_keeps_every_segment_an_article(tmp_path):
     a_first, a_second, b = [1, 11], [a_resumes, len(lines)], [13, a_resumes - 2]
     assert [record["spans"] for record in assembled] == [[a_first, a_second], [b]]
     assert [record["spans"] for record in alone] == [[a_first], [b], [a_second]]
+
+
+def test_evaluate_scores_the_model_with_or_without_its_assembly_stage():
+    from newsseg.evaluation.scoring import evaluate_pages
+    from newsseg.train.dataset import read_labelled_pages
+
+    pages = read_labelled_pages([PAGES / "ocr-raw" / f"rmrb-ocr-00{n}.tsv" for n in (2, 3)])
+    bundled = Segmenter.load()
+    runner = CliRunner()
+    for options, segmenter in (([], bundled), (["--no-assemble"], bundled.without_assembly())):
+        result = runner.invoke(app, ["evaluate", *(str(page.name) for page in pages), "--json", *options])
+        assert result.exit_code == 0, result.output
+        scored = json.loads(result.stdout)["ocr-raw"]
+        expected = evaluate_pages(segmenter, pages)["ocr-raw"].summary()
+        assert scored["pairwise_f1"] == pytest.approx(expected["pairwise_f1"], abs=1e-4)
+        assert scored["boundary_f1"] == pytest.approx(expected["boundary_f1"], abs=1e-4)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 import numpy as np
@@ -36,6 +37,39 @@ def han_bigram_codes(text: str) -> np.ndarray:
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     han = chars[((chars >= 0x4E00) & (chars <= 0x9FFF)) | ((chars >= 0x3400) & (chars <= 0x4DBF))]
     return (han[:-1] << 21) | han[1:]
+
+
+SIMILARITY_CHUNK = 4096
+"""Bigram columns made dense at a time while the block similarities are summed."""
+
+
+def bigram_similarity(rows: np.ndarray, columns: np.ndarray, n_blocks: int, n_bigrams: int) -> np.ndarray:
+    """The dot products of the blocks' idf-weighted bigram counts, ``n_blocks × n_blocks``.
+
+    Parameters
+    ----------
+    rows, columns : numpy.ndarray of int
+        One entry per bigram occurrence: its block and its bigram's column.
+    n_blocks, n_bigrams : int
+        How many blocks and distinct bigrams the page has.
+
+    The idf of a bigram is ``log((n_blocks + 1) / (blocks holding it + 0.5))``.  The count matrix
+    is made dense a slice of :data:`SIMILARITY_CHUNK` columns at a time, so memory stays linear
+    in the page however large its vocabulary.
+    """
+    keys, counts = np.unique(columns.astype(np.int64) * n_blocks + rows, return_counts=True)
+    key_columns, key_rows = keys // n_blocks, keys % n_blocks
+    idf = np.log((n_blocks + 1) / (np.bincount(key_columns, minlength=n_bigrams) + 0.5))
+    weights = counts * idf[key_columns]
+    similarity = np.zeros((n_blocks, n_blocks))
+    bounds = np.searchsorted(key_columns, np.arange(0, n_bigrams + SIMILARITY_CHUNK, SIMILARITY_CHUNK))
+    for start, (low, high) in enumerate(pairwise(bounds)):
+        if low == high:
+            continue
+        dense = np.zeros((n_blocks, SIMILARITY_CHUNK))
+        dense[key_rows[low:high], key_columns[low:high] - start * SIMILARITY_CHUNK] = weights[low:high]
+        similarity += dense @ dense.T
+    return similarity
 
 
 def column_width(texts: Sequence[str]) -> float:
@@ -98,8 +132,9 @@ class PageBlocks:
         Column width (:func:`column_width`).
     line_count : numpy.ndarray of int
         Lines per block.
-    vectors : numpy.ndarray of float
-        ``n_blocks × n_bigrams`` idf-weighted bigram counts.
+    similarity : numpy.ndarray of float
+        ``n_blocks × n_blocks`` dot products of the blocks' idf-weighted bigram counts (the
+        vectors themselves, as wide as the page's vocabulary, are never held densely).
     """
 
     indices: list[list[int]]
@@ -112,7 +147,7 @@ class PageBlocks:
     continuing_start: np.ndarray
     width: np.ndarray
     line_count: np.ndarray
-    vectors: np.ndarray
+    similarity: np.ndarray
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -137,10 +172,6 @@ class PageBlocks:
         codes = [han_bigram_codes(text) for text in texts]
         rows = np.repeat(np.arange(len(codes)), [len(block_codes) for block_codes in codes])
         vocabulary, columns = np.unique(np.concatenate(codes) if codes else np.zeros(0, np.int64), return_inverse=True)
-        counts = np.zeros((len(indices), max(1, len(vocabulary))))
-        np.add.at(counts, (rows, columns), 1.0)
-        document_frequency = (counts > 0).sum(axis=0)
-        idf = np.log((len(indices) + 1) / (document_frequency + 0.5))
         return cls(
             indices=indices,
             first_role=[block_roles[0] for block_roles in roles],
@@ -152,11 +183,5 @@ class PageBlocks:
             continuing_start=np.array([bool(text) and text[0] in CONTINUING_STARTS for text in texts], dtype=bool),
             width=np.array([column_width([lines[i] for i in block]) for block in indices]),
             line_count=np.array([len(block) for block in indices]),
-            vectors=counts * idf,
+            similarity=bigram_similarity(rows, columns.reshape(-1), len(indices), max(1, len(vocabulary))),
         )
-
-
-def cosines(rows: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The cosine of each row of ``rows`` with ``v``; 0 where either is zero."""
-    norms = np.sqrt((rows * rows).sum(axis=1) * float(v @ v))
-    return np.divide(rows @ v, norms, out=np.zeros(len(rows)), where=norms > 0)

@@ -37,6 +37,11 @@ the bundled CRF) among 0.35, 0.5, 0.55 and 0.65, on pairwise F1 of raw-order OCR
 DEFAULT_C = 1.0
 """Inverse L2 regularisation of the pair model."""
 
+CANDIDATES = 12
+"""A block is compared with the open articles whose tails are the latest this many: no stage of
+prediction may grow faster than the page (an article left more than a dozen articles behind is
+not resumed), and a page with a handful of articles sees them all."""
+
 
 @dataclass(frozen=True)
 class AssemblyExample:
@@ -74,6 +79,14 @@ def _articles_between(assigned: Sequence[int], articles: Sequence[OpenArticle], 
     return [len(set(assigned[article.tail + 1 : block])) for article in articles]
 
 
+def candidates(articles: Sequence[OpenArticle]) -> list[int]:
+    """The positions of the open articles a block is compared with (:data:`CANDIDATES`), in article order."""
+    if len(articles) <= CANDIDATES:
+        return list(range(len(articles)))
+    latest = sorted(range(len(articles)), key=lambda i: -articles[i].tail)[:CANDIDATES]
+    return sorted(latest)
+
+
 def training_pairs(blocks: PageBlocks, references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The pair features and targets of one page, the reference's articles as the open ones.
 
@@ -90,10 +103,9 @@ def training_pairs(blocks: PageBlocks, references: Sequence[str]) -> tuple[np.nd
     assigned: list[int] = []
     for block, reference in enumerate(references):
         if open_articles:
-            rows.append(
-                candidate_features(blocks, open_articles, block, _articles_between(assigned, open_articles, block))
-            )
-            targets.extend(int(key == reference) for key in keys)
+            chosen = [open_articles[i] for i in candidates(open_articles)]
+            rows.append(candidate_features(blocks, chosen, block, _articles_between(assigned, chosen, block)))
+            targets.extend(int(keys[i] == reference) for i in candidates(open_articles))
         if reference in keys:
             position = keys.index(reference)
             open_articles[position].add(blocks, block)
@@ -218,13 +230,14 @@ class Assembler:
         for block in range(len(blocks)):
             choice = None
             if open_articles:
-                features = candidate_features(
-                    blocks, open_articles, block, _articles_between(assigned, open_articles, block)
+                positions = candidates(open_articles)
+                chosen = [open_articles[i] for i in positions]
+                probabilities = self.join_probabilities(
+                    candidate_features(blocks, chosen, block, _articles_between(assigned, chosen, block))
                 )
-                probabilities = self.join_probabilities(features)
                 best = int(np.argmax(probabilities))
                 if probabilities[best] >= self.threshold:
-                    choice = best
+                    choice = positions[best]
 
             if choice is None:
                 choice = len(open_articles)

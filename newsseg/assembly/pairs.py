@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsseg.assembly.blocks import HEADLINE_ROLES, PageBlocks, cosines
+from newsseg.assembly.blocks import HEADLINE_ROLES, PageBlocks
 
 BASE_FEATURES: tuple[str, ...] = (
     "adjacent",
@@ -62,30 +62,40 @@ _INDEX = {name: i for i, name in enumerate(BASE_FEATURES)}
 
 @dataclass
 class OpenArticle:
-    """An article being assembled: its blocks in page order and their summed bigram vector."""
+    """An article being assembled: its blocks in page order and the squared norm of their summed vector."""
 
     blocks: list[int]
-    vector: np.ndarray
+    norm2: float
     has_title: bool
     headline_only: bool = field(default=True)
 
     @classmethod
     def starting_at(cls, page: PageBlocks, block: int) -> OpenArticle:
         """A new article made of one block."""
-        article = cls([], np.zeros(page.vectors.shape[1]), False)
+        article = cls([], 0.0, False)
         article.add(page, block)
         return article
 
     def add(self, page: PageBlocks, block: int) -> None:
         """Append ``block`` to the article."""
+        self.norm2 += 2.0 * float(page.similarity[self.blocks, block].sum()) + float(page.similarity[block, block])
         self.blocks.append(block)
-        self.vector = self.vector + page.vectors[block]
         self.has_title = self.has_title or bool(page.has_title[block])
         self.headline_only = self.headline_only and bool(page.has_headline[block])
 
     @property
     def tail(self) -> int:
         return self.blocks[-1]
+
+    def cosine(self, page: PageBlocks, block: int) -> float:
+        """The cosine of the article's summed vector with the block's; 0 if either is zero."""
+        norm = math.sqrt(self.norm2 * float(page.similarity[block, block]))
+        return float(page.similarity[self.blocks, block].sum()) / norm if norm > 0 else 0.0
+
+
+def _cosine(page: PageBlocks, first: int, second: int) -> float:
+    norm = math.sqrt(float(page.similarity[first, first]) * float(page.similarity[second, second]))
+    return float(page.similarity[first, second]) / norm if norm > 0 else 0.0
 
 
 def _base_row(
@@ -150,13 +160,10 @@ def candidate_features(
     numpy.ndarray
         ``len(articles) × len(FEATURE_NAMES)``.
     """
-    vector = page.vectors[block]
-    with_article = cosines(np.array([article.vector for article in articles]), vector)
-    with_tail = cosines(page.vectors[[article.tail for article in articles]], vector)
     base = np.array(
         [
-            _base_row(page, article, block, between, float(with_article[i]), float(with_tail[i]))
-            for i, (article, between) in enumerate(zip(articles, articles_between, strict=True))
+            _base_row(page, article, block, between, article.cosine(page, block), _cosine(page, article.tail, block))
+            for article, between in zip(articles, articles_between, strict=True)
         ],
         dtype=float,
     ).reshape(len(articles), len(BASE_FEATURES))

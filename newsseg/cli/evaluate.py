@@ -157,6 +157,13 @@ def evaluate_command(
         ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
+    assemble: Annotated[
+        bool,
+        typer.Option(
+            help="Score the model with its assembly stage; --no-assemble scores its line CRF alone "
+            "(every segment an article).",
+        ),
+    ] = True,
     force: ForceOption = False,
 ) -> None:
     """Score a model (and baselines) on labelled pages: boundaries, Pk, WindowDiff, article pairs, segments, roles."""
@@ -172,6 +179,8 @@ def evaluate_command(
         if "line-classifier" in baselines and not train_data:
             raise UsageError("--baseline line-classifier needs labelled training pages: give them with --train-data")
         segmenter = load_segmenter(model)
+        if not assemble:
+            segmenter = segmenter.without_assembly()
         labelled = read_labelled_pages(data)
         train_pages = read_labelled_pages(train_data) if train_data else []
         leaked = shared_groups(train_pages, labelled)
