@@ -50,7 +50,7 @@ lint: $(STAMP)
 
 # The bundled model: a CRF on 5,000 synthetic pages, the best mix measured in docs/synth.md, and
 # an assembly stage trained on the 240 labelled pages as that CRF tags them (none of which the CRF
-# is trained on). It is scored on the real page, which neither stage sees (12 minutes, 1.9 GiB).
+# is trained on). It is scored on the real page, which neither stage sees (12-20 minutes, under 2 GiB).
 train: $(STAMP)
 	$(BIN)/newsseg synth $(CORPUS) -n $(SYNTH_PAGES) --seed 0 -o $(SYNTH) --force
 	$(BIN)/newsseg train $(SYNTH) $(foreach d,$(DATA),--assemble-on $(d)) --test data/pages/real --seed 0 --jobs 2 --force -o $(MODEL) --crfsuite-copy $(CRFSUITE_COPY)
