@@ -64,15 +64,6 @@ def _training_items_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -
     return [page_attributes(page, settings).expanded() for page in pages]
 
 
-def _fingerprints(values: object, name: str) -> frozenset[str]:
-    """Page fingerprints from a manifest (:func:`~newsseg.io.fingerprints.page_fingerprint`), checked."""
-    if not isinstance(values, list) or not all(
-        isinstance(value, str) and 0 < len(value) <= 64 and set(value) <= set("0123456789abcdef") for value in values
-    ):
-        raise ModelFileError("the model's assembly training pages are not page fingerprints", name)
-    return frozenset(values)
-
-
 def source_kind(name: str) -> str:
     """The kind of text a labelled page is, from its file name or folder (for summaries)."""
     lowered = name.replace("\\", "/").lower()
@@ -331,7 +322,7 @@ class Segmenter:
         segmenter.manifest = manifest
         segmenter.training_pages = loaded.training_pages
         if "assembly" in manifest:
-            segmenter.assembly_pages = _fingerprints(manifest["assembly"].get("training_pages", []), name)
+            segmenter.assembly_pages = frozenset(manifest["assembly"].get("training_pages", []))
             segmenter.assembler = Assembler.from_dict(
                 manifest["assembly"], lambda message: ModelFileError(message, name)
             )
@@ -366,8 +357,11 @@ class Segmenter:
         """
         page = as_page(page, name)
         tags, starts, probability = self.tag_with_starts(page)
-        articles = None if self.assembler is None else self.assembler.assign(page.lines, tags, starts)
-        return build_articles(page, tags, starts, probability, articles=articles)
+        return build_articles(page, tags, starts, probability, articles=self._assembled(page, tags, starts))
+
+    def _assembled(self, page: Page, tags: Sequence[str], starts: Sequence[float]) -> list[str | None] | None:
+        """Each line's article by the assembly stage; None when the model has none."""
+        return None if self.assembler is None else self.assembler.assign(page.lines, tags, starts)
 
     def tag_articles(
         self, page: Page, features: Sequence[Features] | None = None
@@ -385,9 +379,8 @@ class Segmenter:
             when the model has one, else each segment an article.
         """
         tags, starts, _ = self.tag_with_starts(page, features)
-        if self.assembler is None:
-            return tags, article_keys_of(tags)
-        return tags, self.assembler.assign(page.lines, tags, starts)
+        articles = self._assembled(page, tags, starts)
+        return tags, article_keys_of(tags) if articles is None else articles
 
     def predict_many(
         self,

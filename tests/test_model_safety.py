@@ -372,6 +372,10 @@ def _manifest_cases() -> dict[str, tuple[bytes, str]]:
             edited(lambda m: m["assembly"]["scale"].__setitem__(0, 0.0)),
             "assembly 'scale' holds a value that is not positive",
         ),
+        "assembly training pages not fingerprints": (
+            edited(lambda m: m["assembly"]["training_pages"].__setitem__(0, "not hex!")),
+            "the assembly's training_pages holds something that is not a page fingerprint",
+        ),
         "assembly threshold above 1": (
             edited(lambda m: m["assembly"].update(threshold=2.0)),
             r"assembly 'threshold' is not a number in \[0.0, 1.0\]",

@@ -87,6 +87,15 @@ def candidates(articles: Sequence[OpenArticle]) -> list[int]:
     return sorted(latest)
 
 
+def compared_with(
+    blocks: PageBlocks, open_articles: Sequence[OpenArticle], assigned: Sequence[int], block: int
+) -> tuple[list[int], np.ndarray]:
+    """The open articles ``block`` is compared with (:func:`candidates`) and its pair features against each."""
+    positions = candidates(open_articles)
+    chosen = [open_articles[i] for i in positions]
+    return positions, candidate_features(blocks, chosen, block, _articles_between(assigned, chosen, block))
+
+
 def training_pairs(blocks: PageBlocks, references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The pair features and targets of one page, the reference's articles as the open ones.
 
@@ -103,9 +112,9 @@ def training_pairs(blocks: PageBlocks, references: Sequence[str]) -> tuple[np.nd
     assigned: list[int] = []
     for block, reference in enumerate(references):
         if open_articles:
-            chosen = [open_articles[i] for i in candidates(open_articles)]
-            rows.append(candidate_features(blocks, chosen, block, _articles_between(assigned, chosen, block)))
-            targets.extend(int(keys[i] == reference) for i in candidates(open_articles))
+            positions, features = compared_with(blocks, open_articles, assigned, block)
+            rows.append(features)
+            targets.extend(int(keys[i] == reference) for i in positions)
         if reference in keys:
             position = keys.index(reference)
             open_articles[position].add(blocks, block)
@@ -230,15 +239,11 @@ class Assembler:
         for block in range(len(blocks)):
             choice = None
             if open_articles:
-                positions = candidates(open_articles)
-                chosen = [open_articles[i] for i in positions]
-                probabilities = self.join_probabilities(
-                    candidate_features(blocks, chosen, block, _articles_between(assigned, chosen, block))
-                )
+                positions, features = compared_with(blocks, open_articles, assigned, block)
+                probabilities = self.join_probabilities(features)
                 best = int(np.argmax(probabilities))
                 if probabilities[best] >= self.threshold:
                     choice = positions[best]
-
             if choice is None:
                 choice = len(open_articles)
                 open_articles.append(OpenArticle.starting_at(blocks, block))

@@ -88,14 +88,21 @@ class OpenArticle:
         return self.blocks[-1]
 
     def cosine(self, page: PageBlocks, block: int) -> float:
-        """The cosine of the article's summed vector with the block's; 0 if either is zero."""
-        norm = math.sqrt(self.norm2 * float(page.similarity[block, block]))
-        return float(page.similarity[self.blocks, block].sum()) / norm if norm > 0 else 0.0
+        """The cosine of the article's summed vector with the block's."""
+        dot = float(page.similarity[self.blocks, block].sum())
+        return cosine_of(dot, self.norm2, float(page.similarity[block, block]))
 
 
-def _cosine(page: PageBlocks, first: int, second: int) -> float:
-    norm = math.sqrt(float(page.similarity[first, first]) * float(page.similarity[second, second]))
-    return float(page.similarity[first, second]) / norm if norm > 0 else 0.0
+def cosine_of(dot: float, first_norm2: float, second_norm2: float) -> float:
+    """The cosine of two vectors from their dot product and squared norms; 0 if either is zero."""
+    norm = math.sqrt(first_norm2 * second_norm2)
+    return dot / norm if norm > 0 else 0.0
+
+
+def _block_cosine(page: PageBlocks, first: int, second: int) -> float:
+    similarity = page.similarity
+    dot = float(similarity[first, second])
+    return cosine_of(dot, float(similarity[first, first]), float(similarity[second, second]))
 
 
 def _base_row(
@@ -162,7 +169,9 @@ def candidate_features(
     """
     base = np.array(
         [
-            _base_row(page, article, block, between, article.cosine(page, block), _cosine(page, article.tail, block))
+            _base_row(
+                page, article, block, between, article.cosine(page, block), _block_cosine(page, article.tail, block)
+            )
             for article, between in zip(articles, articles_between, strict=True)
         ],
         dtype=float,

@@ -361,13 +361,20 @@ def _weights_from_members(members: dict[str, bytes], fail: Callable[[str], Model
     return CRFWeights(labels, attributes, state.reshape(n_attributes, n_labels), transitions.copy())
 
 
+def check_fingerprints(items: object, what: str, fail: Callable[[str], ModelFileError]) -> frozenset[str]:
+    """Page fingerprints (:func:`~newsseg.io.fingerprints.page_fingerprint`) read from a model, checked."""
+    if not isinstance(items, list) or not all(
+        isinstance(item, str) and 0 < len(item) <= 64 and set(item) <= _SHA256_HEX for item in items
+    ):
+        raise fail(f"{what} holds something that is not a page fingerprint")
+    return frozenset(items)
+
+
 def _training_pages(raw: bytes | None, fail: Callable[[str], ModelFileError]) -> frozenset[str]:
     if raw is None:
         return frozenset()
     fingerprints = _string_list(raw, TRAINING_PAGES_NAME, MAX_MEMBER_BYTES[TRAINING_PAGES_NAME] // 8, fail)
-    if any(len(item) > 64 or not set(item) <= _SHA256_HEX for item in fingerprints):
-        raise fail(f"{TRAINING_PAGES_NAME} holds something that is not a page fingerprint")
-    return frozenset(fingerprints)
+    return check_fingerprints(fingerprints, TRAINING_PAGES_NAME, fail)
 
 
 def _is_number(value: object) -> bool:
@@ -435,8 +442,10 @@ def parse_manifest(raw: bytes, name: str) -> dict:
         isinstance(value, str) and len(value) == 64 and set(value) <= _SHA256_HEX for value in checksum_values
     ):
         raise fail("the model manifest's checksums are not SHA-256 digests")
-    if "assembly" in manifest and not isinstance(manifest["assembly"], dict):
-        raise fail("the assembly entry is not an object")
+    if "assembly" in manifest:
+        if not isinstance(manifest["assembly"], dict):
+            raise fail("the assembly entry is not an object")
+        check_fingerprints(manifest["assembly"].get("training_pages", []), "the assembly's training_pages", fail)
     for key in ("training", "heldout", "cv", "libraries"):
         if key in manifest and not isinstance(manifest[key], dict):
             raise fail(f"the model manifest's {key!r} is not an object")
