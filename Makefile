@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA := data/pages/epaper data/pages/ocr-zoned data/pages/ocr-raw
+JINGBAO := data/pages/jingbao-trad data/pages/jingbao-simplified
+JINGBAO_HELDOUT := data/pages/jingbao-heldout-trad data/pages/jingbao-heldout-simplified
 MODEL := newsseg/model/default.nsm
 CRFSUITE_COPY := tests/fixtures/default.crfsuite
 CORPUS := data/corpus/rmrb-subset.jsonl.gz
@@ -53,7 +55,7 @@ lint: $(STAMP)
 # is trained on). It is scored on the real page, which neither stage sees (12-20 minutes, under 2 GiB).
 train: $(STAMP)
 	$(BIN)/newsseg synth $(CORPUS) -n $(SYNTH_PAGES) --seed 0 -o $(SYNTH) --force
-	$(BIN)/newsseg train $(SYNTH) $(foreach d,$(DATA),--assemble-on $(d)) --test data/pages/real --seed 0 --jobs 2 --force -o $(MODEL) --crfsuite-copy $(CRFSUITE_COPY)
+	$(BIN)/newsseg train $(SYNTH) $(JINGBAO) $(foreach d,$(DATA) $(JINGBAO),--assemble-on $(d)) --test data/pages/real $(foreach d,$(JINGBAO_HELDOUT),--test $(d)) --seed 0 --jobs 2 --force -o $(MODEL) --crfsuite-copy $(CRFSUITE_COPY)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -9,13 +9,16 @@ One run on this machine prints, and writes to ``bench/RESULTS.md``:
    are scored on the held-out pages (e-paper, zoned and raw-order OCR separately) and on the real
    page ``data/pages/real/zjgrrb-page.tsv``, which nothing is trained on.  The bundled model is
    scored only on pages its manifest shows it never saw (all of them, since ``make train`` trains
-   it on synthetic pages alone).
+   its CRF on synthetic and 晶報 pages alone).
    Then (unless ``--cv 0``) a K-fold cross-validation of the CRF over all labelled pages gives
    mean ± std per kind of text.  Beside the bundled model, the table scores its CRF alone and its
    CRF with an assembly stage trained on the split's training pages.
 1b. **The assembly stage** (``--only assembly``): K-fold cross-validation of the assembly stage
    behind the bundled CRF over all 240 labelled pages (every page scored once, by a stage that
    never saw it), against the CRF alone, and its cost per page beside ``Segmenter.predict``.
+1c. **晶報 (Jing bao)** (``--only jingbao``): the bundled model (trained on the 晶報 folds of 14
+   issues) on the folds of the 6 issues held out by date, in traditional and in simplified
+   characters, beside the rules baseline; and predict's time per page in each script.
 2. **Speed of predict** over N distinct pages (default 2,000; ``--speed-pages``) made from the 241
    labelled pages (copy 0 is the page, later copies have one Chinese character of every non-blank
    line replaced, so no line repeats): ``newsseg predict`` with ``-j 1``, ``-j 2`` and on a local
@@ -92,7 +95,9 @@ LABELLED_DIRS = [PAGES / "epaper", PAGES / "ocr-zoned", PAGES / "ocr-raw"]
 REAL_DIR = PAGES / "real"
 HOLDOUT_FRACTION = 0.25
 SEED = 0
-KINDS = ("epaper", "ocr-zoned", "ocr-raw", "real")
+JINGBAO_TRAINING_DIRS = [PAGES / "jingbao-trad", PAGES / "jingbao-simplified"]
+JINGBAO_HELDOUT_DIRS = [PAGES / "jingbao-heldout-trad", PAGES / "jingbao-heldout-simplified"]
+KINDS = ("epaper", "ocr-zoned", "ocr-raw", "real", "jingbao-trad", "jingbao-simplified")
 PACKAGES = ("newsseg", "python-crfsuite", "scikit-learn", "jieba", "numpy", "joblib", "typer", "rich")
 
 
@@ -301,14 +306,16 @@ def run_cv(folds: int, jobs: int) -> tuple[str, float]:
 def run_assembly(folds: int) -> str:
     """K-fold cross-validation of the assembly stage over the labelled pages, behind the bundled CRF.
 
-    The bundled CRF never saw a labelled page, so its tags of every page are out of sample; each
-    fold's assembly stage is trained on the other folds' pages (page groups whole) and scored on
-    its own, against the CRF alone on the same pages.  The real page is scored by the bundled
+    The bundled CRF never saw a labelled ``rmrb-ocr`` page, so its tags of every such page are out
+    of sample; each fold's assembly stage is trained on the other folds' pages (page groups whole)
+    and the 晶報 training folds, as ``make train`` trains the bundled one, and scored on its own
+    fold, against the CRF alone on the same pages.  The real page is scored by the bundled
     model's own assembly stage, which never saw it.  Then the cost: the assembly stage's time
     per page beside the whole of ``Segmenter.predict``, in this process.
     """
     pages = read_labelled_pages(LABELLED_DIRS)
     real = read_labelled_pages([REAL_DIR])
+    always_trained_on = read_labelled_pages(JINGBAO_TRAINING_DIRS)
     bundled = Segmenter.load()
     crf_alone = bundled.without_assembly()
     groups = group_labels(pages)
@@ -318,7 +325,7 @@ def run_assembly(folds: int) -> str:
     for fold in range(folds):
         train = [page for page, group in zip(pages, groups, strict=True) if fold_of[group] != fold]
         test = [page for page, group in zip(pages, groups, strict=True) if fold_of[group] == fold]
-        assembled = bundled.without_assembly().fit_assembly(train)
+        assembled = bundled.without_assembly().fit_assembly(train + always_trained_on)
         compared = compare_systems({"alone": CRFTagger(crf_alone), "assembled": CRFTagger(assembled)}, test)
         comparisons["bundled CRF alone"] += compared["alone"]
         comparisons["bundled CRF + assembly (CV)"] += compared["assembled"]
@@ -353,15 +360,88 @@ def run_assembly(folds: int) -> str:
         )
     return "\n".join(
         [
-            f"The bundled CRF (trained on synthetic pages only) tags every labelled page; {folds}-fold "
-            "cross-validation over page groups (twins in one fold, groups dealt to folds in sorted order) "
-            "trains the assembly stage on the other folds' pages and scores it on the fold's own. The real page "
-            "is scored with the bundled model's assembly stage (trained on all 240 labelled pages, never on it). "
-            "Figures as in the table above.",
+            f"The bundled CRF (trained on synthetic pages and 晶報 pages, never on these) tags every labelled "
+            f"page; {folds}-fold cross-validation over page groups (twins in one fold, groups dealt to folds in "
+            "sorted order) trains the assembly stage on the other folds' pages and the 28 晶報 training pages "
+            "(as `make train` trains the bundled one) and scores it on the fold's own. The real page is scored "
+            "with the bundled model's assembly stage (trained on all 240 labelled pages and the 晶報 training "
+            "pages, never on it). Figures as in the table above.",
             "",
             table,
             "",
             cost,
+        ]
+    )
+
+
+# -- 1c. 晶報 ----------------------------------------------------------------------------------
+
+
+SCRIPT_SPEED_RUNS = 3
+"""Fresh processes per script in the traditional-against-simplified timing (the scripts take turns)."""
+
+
+def issue_date(name: str) -> str:
+    """The issue date in a 晶報 fold's file name (``jb-jb_0129_1920-04-03_0002-0003.tsv``)."""
+    return Path(name).stem.split("_")[2]
+
+
+def run_jingbao(workdir: Path) -> str:
+    """The bundled model on the held-out 晶報 issues, in both scripts; traditional against simplified speed.
+
+    The bundled model is trained on the other issues' folds (``make train``); the held-out issues
+    are checked to share no date with them and to be outside the model's training sources.
+    """
+    training = read_labelled_pages(JINGBAO_TRAINING_DIRS)
+    held_out = read_labelled_pages(JINGBAO_HELDOUT_DIRS)
+    training_dates = {issue_date(page.name) for page in training}
+    held_out_dates = sorted({issue_date(page.name) for page in held_out})
+    if training_dates & set(held_out_dates) or shared_groups(training, held_out):
+        raise RuntimeError("a held-out 晶報 issue has pages on the training side")
+    bundled = Segmenter.load()
+    seen = pages_seen_in_training(bundled, held_out)
+    if seen:
+        raise RuntimeError(f"the bundled model was trained on held-out 晶報 pages: {', '.join(seen[:3])}")
+    systems = {
+        "bundled model (CRF + assembly)": CRFTagger(bundled),
+        "bundled CRF alone": CRFTagger(bundled.without_assembly()),
+        "rules": RulesTagger(),
+    }
+    log(f"scoring {', '.join(systems)} on {len(held_out)} held-out 晶報 pages")
+    results = {name: comparison_reports(compared) for name, compared in compare_systems(systems, held_out).items()}
+    table = quality_table(results)
+
+    folders = {}
+    for script in ("trad", "simplified"):
+        pages = read_labelled_pages([PAGES / f"jingbao-{script}", PAGES / f"jingbao-heldout-{script}"])
+        folders[script] = workdir / f"jingbao-{script}"
+        write_page_texts(pages, folders[script])
+    per_page: dict[str, list[float]] = {script: [] for script in folders}
+    for run in range(SCRIPT_SPEED_RUNS):
+        for script, folder in folders.items():
+            log(f"predict speed on 晶報 pages in {script} characters, run {run + 1} of {SCRIPT_SPEED_RUNS}")
+            _, measured = run_measured(["speed", "crf", str(folder)], workdir)
+            per_page[script].append(1000 * measured["seconds"] / measured["pages"])
+    trad, simplified = (statistics.median(per_page[script]) for script in ("trad", "simplified"))
+    speed_rows = [
+        [script, f"{statistics.median(times):.1f}", ", ".join(f"{t:.1f}" for t in times)]
+        for script, times in per_page.items()
+    ]
+    return "\n".join(
+        [
+            f"The bundled model was trained on the folds of {len(training_dates)} issues of 晶報 (with the synthetic "
+            f"pages); these {len(held_out)} pages are the folds of the {len(held_out_dates)} other issues "
+            f"({', '.join(held_out_dates)}), each in traditional characters as transcribed and converted to "
+            "simplified (twins: the same fold). Held out by date, so no page of a training issue is scored. "
+            "Figures as in the quality table.",
+            "",
+            table,
+            "",
+            f"Speed by script: `newsseg.Segmenter.predict` over all 20 folds in each script, each in a fresh process "
+            f"(`bench/measure.py speed`, the first page apart), {SCRIPT_SPEED_RUNS} runs taking turns; ms per page, "
+            f"wall time. Traditional / simplified: {trad / simplified:.2f}.",
+            "",
+            markdown_table(["script", "median ms/page", "runs"], speed_rows, right_from=1),
         ]
     )
 
@@ -953,7 +1033,7 @@ def run_bundled_training(pages: int, workdir: Path) -> str:
 # -- main -------------------------------------------------------------------------------------
 
 
-PARTS = ("quality", "cv", "assembly", "speed", "training")
+PARTS = ("quality", "cv", "assembly", "jingbao", "speed", "training")
 
 
 def quality_sections(
@@ -1075,7 +1155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = f"python bench/run.py {options}".rstrip() if options else "make bench"
 
     workdir = Path(tempfile.mkdtemp(prefix="newsseg-bench-"))
-    quality = cv_text = speed = training = bundled_text = assembly_text = None
+    quality = cv_text = speed = training = bundled_text = assembly_text = jingbao_text = None
     try:
         machine = machine_description()
         if "quality" in parts:
@@ -1084,6 +1164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cv_text = run_cv(folds, args.jobs)
         if "assembly" in parts:
             assembly_text = run_assembly(args.cv or 5)
+        if "jingbao" in parts:
+            jingbao_text = run_jingbao(workdir)
         if "speed" in parts:
             speed = run_speed(workdir, speed_count, args.profile_pages)
         if "training" in parts:
@@ -1110,6 +1192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections += quality_sections(quality, cv_text, folds, args.jobs)
     if assembly_text is not None:
         sections += ["## The assembly stage: blocks put together into articles", "", assembly_text, ""]
+    if jingbao_text is not None:
+        sections += ["## 晶報 (Jing bao): real pages of a Republican-era paper, held out by date", "", jingbao_text, ""]
     if speed is not None:
         sections += [
             "## Speed of predict",

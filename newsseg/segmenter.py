@@ -67,6 +67,8 @@ def _training_items_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -
 def source_kind(name: str) -> str:
     """The kind of text a labelled page is, from its file name or folder (for summaries)."""
     lowered = name.replace("\\", "/").lower()
+    if "jingbao" in lowered or "/jb-jb_" in lowered or lowered.startswith("jb-jb_"):
+        return "jingbao-trad" if "trad" in lowered else "jingbao-simplified"
     for kind, markers in (
         ("epaper", ("epaper", "-clean")),
         ("ocr-zoned", ("zoned",)),

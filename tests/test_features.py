@@ -8,7 +8,7 @@ import pytest
 
 from newsseg.features import FeatureSettings, page_features
 from newsseg.features.context import add_context
-from newsseg.features.cues import line_cues
+from newsseg.features.cues import BYLINE_CUES, line_cues
 from newsseg.features.layout import char_class, display_width, ends_sentence, text_features, typical_width
 from newsseg.features.lexical import continuity, joins_into_word, repeat_shares
 from newsseg.features.script import simplified_table, to_simplified
@@ -73,10 +73,33 @@ def test_text_features_profile_a_headline_and_a_body_line():
         ("——回访贵州遵义市播州区", "leading_dash"),
         ("解读中央纪委四次全会精神之一——", "trailing_dash"),
         ("一、发挥“劳动光荣、创造", "subhead_numbering"),
+        ("（丹翁）", "bracketed_name"),
+        ("（马二先生）", "any_byline"),
+        ("第二版民国九年四月三日", "calendar_date"),
+        ("庚申年二月十五日星期六", "calendar_date"),
+        ("晶报", "paper_name"),
+        ("此处招登广吿价格面议", "advert"),
+        ("择善而从、古训也、既不能自立、又不能师人之长", "enumeration_commas_only"),
     ],
 )
 def test_newspaper_cues(text, cue):
-    assert cue in line_cues(text)
+    if cue == "any_byline":
+        assert line_cues(text) & BYLINE_CUES
+    else:
+        assert cue in line_cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（丹翁）说：吾友某某，皆嗜阿芙容如性命",
+        "同时报道了新闻报道的申报材料",
+        "我们在这里，很好、很好",
+        "（资料图片） 记者 摄",
+    ],
+)
+def test_republican_era_cues_stay_out_of_modern_lines(text):
+    assert not line_cues(text) & {"bracketed_name", "enumeration_commas_only", "paper_name"}
 
 
 @pytest.mark.parametrize("text", ["今年的宁波市两会上,宁波市政协", "研,覆盖相关平台企业229家,涉"])

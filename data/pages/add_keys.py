@@ -1,9 +1,14 @@
-"""Rebuild the labelled ``rmrb-ocr`` pages of ``data/pages/`` with article keys.
+"""Rebuild the labelled pages of ``data/pages/`` from the shared data set, with article keys.
 
 Each page of ``epaper/``, ``ocr-zoned/`` and ``ocr-raw/`` is the shared data set's ``NAME.tsv``
 (``epaper-pages/``, ``ocr-pages-zoned/``, ``ocr-pages/``) with the article id of
 ``NAME.gold.json`` written on every ``B-`` line as ``B-ROLE@ID``: the runs of an article that
-OCR broke apart carry one key.  Tags and text are the shared file's, unchanged; the script
+OCR broke apart carry one key.  The 晶報 (Jing bao) folds of ``jingbao-pages/trad/`` and
+``jingbao-pages/simplified/`` are written the same way, to ``jingbao-trad/`` and
+``jingbao-simplified/``, except the issues of :data:`JINGBAO_HELDOUT_DATES`, which go to
+``jingbao-heldout-trad/`` and ``jingbao-heldout-simplified/``: pages the bundled model is never
+trained on, held out by date so that no page of a training issue is tested (the two scripts of a
+fold are twins and stay on one side).  Tags and text are the shared file's, unchanged; the script
 checks that every line's tag agrees with the gold article (``O`` for no article, one article
 per segment) and stops at the first page where it does not.
 
@@ -18,7 +23,15 @@ import json
 import sys
 from pathlib import Path
 
-KINDS = {"epaper-pages": "epaper", "ocr-pages-zoned": "ocr-zoned", "ocr-pages": "ocr-raw"}
+KINDS = {
+    "epaper-pages": "epaper",
+    "ocr-pages-zoned": "ocr-zoned",
+    "ocr-pages": "ocr-raw",
+    "jingbao-pages/trad": "jingbao-trad",
+    "jingbao-pages/simplified": "jingbao-simplified",
+}
+JINGBAO_HELDOUT_DATES = ("1920-04-09", "1920-04-18", "1920-04-27", "1930-04-09", "1930-04-18", "1930-04-27")
+"""Issues of 晶報 held out of training: three of each year, spread over the month."""
 HERE = Path(__file__).resolve().parent
 
 
@@ -49,15 +62,20 @@ def keyed_rows(tsv: str, gold: dict, name: str) -> list[str]:
 
 
 def main(shared: Path) -> None:
+    counts: dict[str, int] = {}
     for source, folder in KINDS.items():
-        count = 0
         for gold_path in sorted((shared / source).glob("*.gold.json")):
             name = gold_path.name.removesuffix(".gold.json")
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
             tsv = (shared / source / f"{name}.tsv").read_text(encoding="utf-8")
             rows = keyed_rows(tsv, gold, name)
-            (HERE / folder / f"{name}.tsv").write_text("".join(rows), encoding="utf-8")
-            count += 1
+            target = folder
+            if folder.startswith("jingbao-") and any(date in name for date in JINGBAO_HELDOUT_DATES):
+                target = folder.replace("jingbao-", "jingbao-heldout-")
+            counts[target] = counts.get(target, 0) + 1
+            (HERE / target).mkdir(exist_ok=True)
+            (HERE / target / f"{name}.tsv").write_text("".join(rows), encoding="utf-8")
+    for folder, count in counts.items():
         print(f"{folder}: {count} pages")
 
 

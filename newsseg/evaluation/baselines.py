@@ -33,6 +33,7 @@ from newsseg.errors import UsageError
 from newsseg.features import FeatureSettings, page_features
 from newsseg.features.cues import BYLINE_CUES, FURNITURE_CUES, line_cues
 from newsseg.features.layout import COMMAS, SENTENCE_FINAL, Features, display_width
+from newsseg.features.script import to_simplified
 from newsseg.io.labels import OUTSIDE, LabelledPage
 from newsseg.io.page import Page, as_page
 from newsseg.model.decode import repair_tags, spread_tags
@@ -140,7 +141,8 @@ class RulesTagger:
         page = as_page(page)
         content = page.content_indices
         texts = [page.lines[i] for i in content]
-        cues = [line_cues(text) for text in texts]
+        # Cues are written in simplified characters (as the CRF's features read them).
+        cues = [line_cues(to_simplified(text)) for text in texts]
         roles = [self._role(text, line_cue) for text, line_cue in zip(texts, cues, strict=True)]
         starts = self._starts(texts, cues, roles)
         tags = []

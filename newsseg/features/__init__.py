@@ -21,7 +21,7 @@ from newsseg.features.script import to_simplified
 from newsseg.features.structure import headline_blocks, structure_features
 from newsseg.io.page import Page
 
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 """Bumped whenever a feature changes meaning; a model records the version it was trained with."""
 
 

@@ -85,6 +85,13 @@ PAPER_NAMES: tuple[str, ...] = (
     "北京日报",
     "浙江日报",
     "新华每日电讯",
+    # Papers of the Republican era (only names no modern sentence contains: not 申报, 时报, 晨报).
+    "晶报",
+    "大公报",
+    "民国日报",
+    "益世报",
+    "中央日报",
+    "时事新报",
 )
 
 _DIGITS = r"0-9０-９一二三四五六七八九十〇零两"
@@ -146,13 +153,21 @@ SUBHEAD_WORDS = re.compile(
 PAGE_NUMBER = re.compile(rf"第{_SP}[{_DIGITS}]{{1,3}}{_SP}版|[A-Z]?[0-9]{{1,2}}{_SP}版\b|版面")
 WEEKDAY_DATE = re.compile(
     rf"(?:[0-9０-９]{{4}}{_SP}年{_SP}[0-9０-９]{{1,2}}{_SP}月{_SP}[0-9０-９]{{1,2}}{_SP}日)|星期[一二三四五六日天]|周[一二三四五六日]\b"
+    rf"|民国{_SP}[{_DIGITS}廿卅]{{1,4}}{_SP}年|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年{_SP}[正{_DIGITS}廿]{{1,3}}{_SP}月"
 )
+"""Dates of a page header: 2019年5月3日, 星期五, and the Republican era's 民国九年 and lunar 庚申年二月."""
 EDITOR_CREDIT = re.compile(r"责编|责任编辑|本版编辑|版式设计|美编|校对|制图|本版责编|邮箱|电话[:：]|传真[:：]")
 PAPER_NAME = re.compile("|".join(map(re.escape, PAPER_NAMES)))
 
 COLUMN_LABEL = re.compile("|".join(map(re.escape, sorted(COLUMN_LABELS, key=len, reverse=True))))
 LABEL_SHAPE = re.compile(rf"^[{CJK}0-9]{{2,10}}(?:[·•・][{CJK}0-9①-⑳]{{2,12}}){{1,3}}[①-⑳]?$")
 """Column-label shape: 小康路上·绿色力量·关注生态补偿①."""
+BRACKETED_NAME = re.compile(rf"^{_SP}{_OPEN}{_SP}[{CJK}]{{1,6}}(?:[\s\u3000·]+[{CJK}]{{1,6}})?{_SP}{_CLOSE}{_SP}$")
+"""A line that is only a name in brackets: the author under a title in papers of the Republican era, （丹翁）."""
+ADVERT = re.compile(r"招登|广[告吿]|价目|面议")
+"""Advertising space and its rates (广告 / 招登 / 价格面议), page furniture in many papers."""
+ENUMERATION_COMMAS_ONLY = re.compile(r"^[^，,。；;：:！!？?．]*、[^，,。；;：:！!？?．]*$")
+"""A line punctuated with 、 alone, as classical-style text of the Republican era is (、 for every pause)."""
 TITLE_COLUMN_SUFFIX = re.compile(rf"{_OPEN}[{CJK}·•・①-⑳0-9]{{2,20}}{_CLOSE}\s*$")
 """A column label in brackets at the end of a title: …（人民时评）."""
 
@@ -194,12 +209,15 @@ CUES: dict[str, CueTest] = {
     "paper_name": _search(PAPER_NAME),
     "column_label": _matches_label,
     "title_column_suffix": _search(TITLE_COLUMN_SUFFIX),
+    "bracketed_name": _search(BRACKETED_NAME),
+    "advert": _search(ADVERT),
+    "enumeration_commas_only": _search(ENUMERATION_COMMAS_ONLY),
     "leading_dash": _search(LEADING_DASH),
     "trailing_dash": _search(TRAILING_DASH),
 }
 """Named tests of one line's text; each name becomes a feature ``cue:NAME``."""
 
-BYLINE_CUES = frozenset({"dateline", "benbao_xun", "staff_byline", "reported_by", "paren_reporter"})
+BYLINE_CUES = frozenset({"dateline", "benbao_xun", "staff_byline", "reported_by", "paren_reporter", "bracketed_name"})
 """Cues that mark a line as a byline or dateline."""
 
 FURNITURE_CUES = frozenset({"page_number", "calendar_date", "editor_credit", "paper_name"})
