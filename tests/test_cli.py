@@ -234,6 +234,20 @@ def test_check_lists_every_problem(tmp_path):
     assert invoke("check", PAGES / "real").exit_code == 0
 
 
+def test_check_hints_at_junk_tagged_o_inside_an_article_without_failing(tmp_path):
+    page = tmp_path / "junk.tsv"
+    rows = ["O\t第2版", "B-title@a\t标题", "I-body\t正文第一行，", "O\t| |", "I-body\t正文第二行。", "O\t一一一一", ""]
+    rows += ["B-title@b\t第二篇", "O\t全力推进、突出加强", "I-body\t正文。", "O\t口"]
+    page.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = invoke("check", page)
+    assert result.exit_code == 0
+    hints = [line for line in result.stderr.splitlines() if ": hint: " in line]
+    # line 4 lies inside article a; 6 ends it (the next segment is a new article); 9 is a banner, 11 the page's end
+    assert [line.split(":")[1] for line in hints] == ["4"]
+    assert "tag it I-noise" in hints[0] and "1 files checked, 0 problems, 1 hint" in result.stderr
+    assert ": hint: " not in invoke("check", PAGES).stderr
+
+
 def test_info_shows_the_bundled_manifest():
     manifest = json.loads(invoke("info").stdout)
     assert manifest["format"] == "newsseg-model"

@@ -11,7 +11,7 @@ import typer
 from newsseg.cli.common import EXIT_INPUT, LabelledArgument, err, load_segmenter, out, report_error, user_errors
 from newsseg.errors import InputError, NewssegError
 from newsseg.io.fileio import display_path, read_file_bytes
-from newsseg.io.labels import iter_label_problems, looks_labelled, parse_labelled_text
+from newsseg.io.labels import iter_convention_hints, iter_label_problems, looks_labelled, parse_labelled_text
 from newsseg.io.page import MAX_PAGE_BYTES, Page, decode_page_bytes
 from newsseg.segmenter import default_model_path
 from newsseg.train.dataset import find_labelled_files
@@ -27,7 +27,7 @@ def check_command(
     """Check labelled pages against the label format and list every problem."""
     with user_errors():
         files = find_labelled_files(data)
-        problems = 0
+        problems = hints = 0
         for file in files:
             name = display_path(file)
             try:
@@ -47,10 +47,15 @@ def check_command(
                 )
                 problems += 1
                 continue
-            for problem in iter_label_problems(parse_labelled_text(text, name), name):
+            rows = parse_labelled_text(text, name)
+            for problem in iter_label_problems(rows, name):
                 report_error(problem)
                 problems += 1
-        err.print(f"{len(files)} files checked, {problems} problems")
+            for number, hint in iter_convention_hints(rows):
+                err.print(f"{name}:{number}: hint: {hint}", markup=False, highlight=False, soft_wrap=True)
+                hints += 1
+        hinted = f", {hints} hint{'s' * (hints != 1)}" if hints else ""
+        err.print(f"{len(files)} files checked, {problems} problems{hinted}")
         if problems:
             raise typer.Exit(EXIT_INPUT)
 

@@ -216,6 +216,46 @@ def iter_label_problems(rows: Sequence[tuple[str | None, str]], name: str) -> It
             open_key = key
 
 
+JUNK_MAX_CHARACTERS = 4
+"""An ``O`` line inside an article with no Chinese character and at most this many others looks
+like junk OCR read off a rule or frame (``|``, ``一一一一`` is the exception: rules read as 一)."""
+
+_RULE_CHARACTERS = frozenset("一丨口_-=|")
+
+
+def looks_like_junk(text: str) -> bool:
+    """Whether a line looks like OCR's reading of a rule, frame or photo border: ``|``, ``一一一一``, ``口``."""
+    compact = "".join(text.split())
+    if not compact:
+        return False
+    if set(compact) <= _RULE_CHARACTERS:
+        return True
+    has_chinese = any("\u3400" <= char <= "\u9fff" for char in compact)
+    return not has_chinese and len(compact) <= JUNK_MAX_CHARACTERS
+
+
+def iter_convention_hints(rows: Sequence[tuple[str | None, str]]) -> Iterator[tuple[int, str]]:
+    """(line number, hint) where a page breaks a labelling convention the format itself allows.
+
+    Today one convention: ``O`` is page furniture only, so a junk line (:func:`looks_like_junk`)
+    tagged ``O`` between two lines of one article segment belongs to that article as ``noise``.
+    """
+    tags = [split_key(field)[0] if field is not None else BLANK for field, _ in rows]
+    for number, ((_, text), tag) in enumerate(zip(rows, tags, strict=True), start=1):
+        if tag != OUTSIDE or not looks_like_junk(text):
+            continue
+        before = next((t for t in reversed(tags[: number - 1]) if t not in (BLANK, OUTSIDE)), None)
+        after = next((t for t in tags[number:] if t not in (BLANK, OUTSIDE)), None)
+        if before is not None and after is not None and after.startswith("I-"):
+            yield (
+                number,
+                (
+                    "an O line inside an article that looks like OCR junk: O is page furniture only, "
+                    "tag it I-noise (data/LABELLING.md)"
+                ),
+            )
+
+
 def parse_labelled_text(text: str, name: str) -> list[tuple[str | None, str]]:
     """Split TSV text into (tag, text) rows; tag is None where a line has no tab.
 

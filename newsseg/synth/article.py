@@ -194,8 +194,9 @@ class PrintedLine:
     """One line as printed, before OCR: its text, role and where it sits in the article.
 
     ``role`` is one of the label roles, or ``"O"`` for a line in no article (page furniture,
-    banners, frame debris).  ``block`` names the text block (a change of block is a change of font
-    or box: extraction and OCR put a blank line there).
+    page banners; frame debris inside an article's area is that article's ``noise``).  ``block``
+    names the text block (a change of block is a change of font or box: extraction and OCR put a
+    blank line there).
     """
 
     text: str

@@ -570,8 +570,20 @@ def assemble_page(
         for _ in range(garbage):
             debris = rng.choice(FRAME_DEBRIS)
             position = rng.randint(1 if draws.header else 0, len(page_chunks))
-            page_chunks.insert(position, (None, _outside([debris], "debris")))
+            page_chunks.insert(position, _debris_chunk(debris, page_chunks[:position]))
     return page_chunks
+
+
+def _debris_chunk(debris: str, before: Sequence[tuple[int | None, Chunk]]) -> tuple[int | None, Chunk]:
+    """A line OCR read off a rule or frame, in the area of the article printed above it (role ``noise``).
+
+    ``O`` is page furniture only (data/LABELLING.md): debris below an article's text lies in that
+    article's area and belongs to it; debris above every article (under the page header) is ``O``.
+    """
+    owner = next((article for article, chunk in reversed(before) if article is not None), None)
+    if owner is None:
+        return None, _outside([debris], "debris")
+    return owner, [PrintedLine(debris, "noise", "debris")]
 
 
 def build_page(

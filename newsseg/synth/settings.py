@@ -112,7 +112,9 @@ class SynthSettings:
     junk_line_rate: float = _rate(0.003, "OCR: body lines read as a mere junk token (Na, 1, O), still body")
     merge_line_rate: float = _rate(0.003, "OCR: lines merged with the next one")
     spacing_rate: float = _rate(0.03, "OCR: lines with a stray space after punctuation")
-    garbage_lines: float = _number(0.3, "OCR: mean number of lines read off rules and frames per page (O)")
+    garbage_lines: float = _number(
+        0.3, "OCR: mean number of lines read off rules and frames per page (noise of the article above, O above all)"
+    )
     spaced_title_rate: float = _rate(0.06, "OCR: headline lines printed with spaces between the characters")
     swapped_title_rate: float = _rate(0.08, "OCR: two-line titles output in the wrong order")
     late_headline_rate: float = _rate(0.18, "OCR: headlines output after the article's first body block")
