@@ -413,19 +413,18 @@ def run_jingbao(workdir: Path) -> str:
 
     folders = {}
     for script in ("trad", "simplified"):
-        pages = read_labelled_pages([PAGES / f"jingbao-{script}", PAGES / f"jingbao-heldout-{script}"])
         folders[script] = workdir / f"jingbao-{script}"
-        write_page_texts(pages, folders[script])
+        kind = f"jingbao-{script}"
+        write_page_texts([page for page in training + held_out if source_kind(page.name) == kind], folders[script])
     per_page: dict[str, list[float]] = {script: [] for script in folders}
     for run in range(SCRIPT_SPEED_RUNS):
         for script, folder in folders.items():
             log(f"predict speed on 晶報 pages in {script} characters, run {run + 1} of {SCRIPT_SPEED_RUNS}")
             _, measured = run_measured(["speed", "crf", str(folder)], workdir)
             per_page[script].append(1000 * measured["seconds"] / measured["pages"])
-    trad, simplified = (statistics.median(per_page[script]) for script in ("trad", "simplified"))
+    medians = {script: statistics.median(times) for script, times in per_page.items()}
     speed_rows = [
-        [script, f"{statistics.median(times):.1f}", ", ".join(f"{t:.1f}" for t in times)]
-        for script, times in per_page.items()
+        [script, f"{medians[script]:.1f}", ", ".join(f"{t:.1f}" for t in times)] for script, times in per_page.items()
     ]
     return "\n".join(
         [
@@ -439,7 +438,7 @@ def run_jingbao(workdir: Path) -> str:
             "",
             f"Speed by script: `newsseg.Segmenter.predict` over all 20 folds in each script, each in a fresh process "
             f"(`bench/measure.py speed`, the first page apart), {SCRIPT_SPEED_RUNS} runs taking turns; ms per page, "
-            f"wall time. Traditional / simplified: {trad / simplified:.2f}.",
+            f"wall time. Traditional / simplified: {medians['trad'] / medians['simplified']:.2f}.",
             "",
             markdown_table(["script", "median ms/page", "runs"], speed_rows, right_from=1),
         ]

@@ -217,10 +217,12 @@ def iter_label_problems(rows: Sequence[tuple[str | None, str]], name: str) -> It
 
 
 JUNK_MAX_CHARACTERS = 4
-"""An ``O`` line inside an article with no Chinese character and at most this many others looks
-like junk OCR read off a rule or frame (``|``, ``一一一一`` is the exception: rules read as 一)."""
+"""A line with no Chinese character and at most this many others looks like junk OCR read off a
+rule or frame (``|``, ``]``, ``TT``)."""
 
 _RULE_CHARACTERS = frozenset("一丨口_-=|")
+"""Characters OCR makes of rules and box frames; a line of nothing else is junk at any length
+(``一一一一一一一一``), although 一 and 口 are Chinese characters."""
 
 
 def looks_like_junk(text: str) -> bool:
