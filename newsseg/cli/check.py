@@ -24,7 +24,11 @@ something else (a page text): one line says so, instead of one line per untagged
 def check_command(
     data: LabelledArgument,
 ) -> None:
-    """Check labelled pages against the label format and list every problem."""
+    """Check labelled pages against the label format and list every problem.
+
+    Also hints (without failing) where a page breaks a labelling convention, such as a junk line
+    tagged O inside an article (O is page furniture only; see data/LABELLING.md).
+    """
     with user_errors():
         files = find_labelled_files(data)
         problems = hints = 0
