@@ -26,8 +26,7 @@ def check_command(
 ) -> None:
     """Check labelled pages against the label format and list every problem.
 
-    Also hints (without failing) where a page breaks a labelling convention, such as a junk line
-    tagged O inside an article (O is page furniture only; see data/LABELLING.md).
+    Also hints, without failing, at a junk line tagged O inside an article (O is page furniture only).
     """
     with user_errors():
         files = find_labelled_files(data)
