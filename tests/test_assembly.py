@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from newsseg import Segmenter
 from newsseg.assembly import Assembler, AssemblyExample
 from newsseg.assembly.blocks import PageBlocks, page_blocks
-from newsseg.assembly.model import CANDIDATES, block_references, candidates, training_pairs
-from newsseg.assembly.pairs import FEATURE_NAMES, OpenArticle
+from newsseg.assembly.model import CANDIDATES, OpenArticles, block_references, training_pairs
+from newsseg.assembly.pairs import FEATURE_NAMES
 from newsseg.cli.app import app
 from newsseg.errors import ModelFileError
 
@@ -131,13 +131,41 @@ def test_blocks_break_at_blank_lines_outside_lines_and_crf_starts():
     assert page_blocks(tags) == [[1], [3, 4], [6], [7, 8]]
 
 
+def _one_line_blocks(count: int) -> PageBlocks:
+    """A page of ``count`` one-line blocks, each its own CRF segment, sharing some words."""
+    lines = [f"第{n % 7}条新闻说{'城市地铁' if n % 3 else '山区小镇'}的事情{n}" for n in range(count)]
+    return PageBlocks.from_page(lines, ["B-body"] * count, [0.5] * count)
+
+
 def test_a_block_is_compared_with_the_open_articles_of_the_latest_tails_only():
-    tails = [0, 20, 3, 18, 5, 16, 7, 14, 9, 12, 11, 10, 13, 8, 15]
-    articles = [OpenArticle([tail], 1.0, False) for tail in tails]
-    chosen = candidates(articles)
-    assert len(chosen) == CANDIDATES == 12 and chosen == sorted(chosen)
-    assert sorted(tails[i] for i in chosen) == sorted(tails)[-CANDIDATES:]
-    assert candidates(articles[:5]) == [0, 1, 2, 3, 4]
+    page = _one_line_blocks(20)
+    articles = OpenArticles(page)
+    for block in range(15):
+        assert articles.place(block, None) == block
+    positions, features = articles.compared_with(15)
+    assert len(positions) == CANDIDATES == 12 and positions == list(range(3, 15))
+    between = features[:, FEATURE_NAMES.index("log_articles_between")]
+    assert np.allclose(between, np.log1p(np.arange(11, -1, -1)))
+    assert all(articles.articles[i].vector is None for i in range(3)), "articles out of reach release their vectors"
+    # A reference may continue an article out of reach (training); it is compared again, its vector rebuilt.
+    articles.place(15, 1)
+    positions, features = articles.compared_with(16)
+    assert positions == [1, *range(4, 15)]
+    row = positions.index(1)
+    assert features[row, FEATURE_NAMES.index("log_articles_between")] == 0.0
+    dense = sum(page.dense_vector(b) for b in (1, 15))
+    expected = dense @ page.dense_vector(16) / (np.linalg.norm(dense) * np.linalg.norm(page.dense_vector(16)))
+    assert features[row, FEATURE_NAMES.index("cosine_article")] == pytest.approx(expected)
+
+
+def test_block_vectors_are_idf_weighted_bigram_counts():
+    tags = ["B-body", "", "B-body", "", "B-body"]
+    page = PageBlocks.from_page(["城市地铁城市", "", "城市公园", "", "山区"], tags, [0.5] * 5)
+    assert page.n_bigrams == 7  # 城市 市地 地铁 铁城 市公 公园 山区
+    shared, own = np.log(4 / 2.5), np.log(4 / 1.5)  # 城市 is in two of the three blocks
+    assert page.norm2[0] == pytest.approx((2 * shared) ** 2 + 3 * own**2)
+    assert page.dot(page.dense_vector(0), 1) == pytest.approx(2 * shared * shared)
+    assert page.dot(page.dense_vector(0), 2) == 0.0
 
 
 def _examples(names: list[str], segmenter: Segmenter) -> list[AssemblyExample]:

@@ -5,7 +5,7 @@ line, at a line the CRF tagged ``B-``, or after an ``O`` line; OCR breaks articl
 exactly such places (a column block of one article printed inside another's).  For each block
 :class:`PageBlocks` keeps what the pair features need, computed once per page: its line
 indices, the CRF's role of its first line and start probability, whether it ends or starts
-mid-sentence, its column width, and an idf-weighted vector of its character bigrams (the
+mid-sentence, its column width, and an idf-weighted sparse vector of its character bigrams (the
 idf over the page's own blocks, so names and terms that recur in few blocks weigh most).
 """
 
@@ -39,37 +39,40 @@ def han_bigram_codes(text: str) -> np.ndarray:
     return (han[:-1] << 21) | han[1:]
 
 
-SIMILARITY_CHUNK = 4096
-"""Bigram columns made dense at a time while the block similarities are summed."""
-
-
-def bigram_similarity(rows: np.ndarray, columns: np.ndarray, n_blocks: int, n_bigrams: int) -> np.ndarray:
-    """The dot products of the blocks' idf-weighted bigram counts, ``n_blocks × n_blocks``.
+def bigram_vectors(codes: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """The blocks' idf-weighted bigram counts as sparse vectors over the page's bigrams.
 
     Parameters
     ----------
-    rows, columns : numpy.ndarray of int
-        One entry per bigram occurrence: its block and its bigram's column.
-    n_blocks, n_bigrams : int
-        How many blocks and distinct bigrams the page has.
+    codes : sequence of numpy.ndarray of int
+        Per block, the codes of its bigrams (:func:`han_bigram_codes`), repeats included.
 
-    The idf of a bigram is ``log((n_blocks + 1) / (blocks holding it + 0.5))``.  The count matrix
-    is made dense a slice of :data:`SIMILARITY_CHUNK` columns at a time, so memory stays linear
-    in the page however large its vocabulary.
+    Returns
+    -------
+    columns, weights : list of numpy.ndarray
+        Per block, the sorted columns of its distinct bigrams and their weights: count × idf,
+        where the idf of a bigram is ``log((n_blocks + 1) / (blocks holding it + 0.5))``.
+    n_bigrams : int
+        How many distinct bigrams the page has (the vectors' length).
+
+    Everything is linear in the page's bigrams; no ``blocks × blocks`` or
+    ``blocks × vocabulary`` array is ever made.
     """
-    keys, counts = np.unique(columns.astype(np.int64) * n_blocks + rows, return_counts=True)
-    key_columns, key_rows = keys // n_blocks, keys % n_blocks
-    idf = np.log((n_blocks + 1) / (np.bincount(key_columns, minlength=n_bigrams) + 0.5))
+    n_blocks = len(codes)
+    if not n_blocks:
+        return [], [], 0
+    rows = np.repeat(np.arange(n_blocks), [len(block_codes) for block_codes in codes])
+    vocabulary, columns = np.unique(np.concatenate(codes), return_inverse=True)
+    keys, counts = np.unique(rows * len(vocabulary) + columns.reshape(-1), return_counts=True)
+    key_rows, key_columns = keys // max(1, len(vocabulary)), keys % max(1, len(vocabulary))
+    idf = np.log((n_blocks + 1) / (np.bincount(key_columns, minlength=len(vocabulary)) + 0.5))
     weights = counts * idf[key_columns]
-    similarity = np.zeros((n_blocks, n_blocks))
-    bounds = np.searchsorted(key_columns, np.arange(0, n_bigrams + SIMILARITY_CHUNK, SIMILARITY_CHUNK))
-    for start, (low, high) in enumerate(pairwise(bounds)):
-        if low == high:
-            continue
-        dense = np.zeros((n_blocks, SIMILARITY_CHUNK))
-        dense[key_rows[low:high], key_columns[low:high] - start * SIMILARITY_CHUNK] = weights[low:high]
-        similarity += dense @ dense.T
-    return similarity
+    bounds = np.searchsorted(key_rows, np.arange(n_blocks + 1))
+    return (
+        [key_columns[low:high] for low, high in pairwise(bounds)],
+        [weights[low:high] for low, high in pairwise(bounds)],
+        len(vocabulary),
+    )
 
 
 def column_width(texts: Sequence[str]) -> float:
@@ -132,9 +135,12 @@ class PageBlocks:
         Column width (:func:`column_width`).
     line_count : numpy.ndarray of int
         Lines per block.
-    similarity : numpy.ndarray of float
-        ``n_blocks × n_blocks`` dot products of the blocks' idf-weighted bigram counts (the
-        vectors themselves, as wide as the page's vocabulary, are never held densely).
+    columns, weights : list of numpy.ndarray
+        Per block, its idf-weighted bigram counts as a sparse vector (:func:`bigram_vectors`).
+    norm2 : numpy.ndarray of float
+        The squared norm of each block's vector.
+    n_bigrams : int
+        The length of the vectors: the page's distinct bigrams.
     """
 
     indices: list[list[int]]
@@ -147,10 +153,23 @@ class PageBlocks:
     continuing_start: np.ndarray
     width: np.ndarray
     line_count: np.ndarray
-    similarity: np.ndarray
+    columns: list[np.ndarray]
+    weights: list[np.ndarray]
+    norm2: np.ndarray
+    n_bigrams: int
 
     def __len__(self) -> int:
         return len(self.indices)
+
+    def dense_vector(self, block: int) -> np.ndarray:
+        """The block's vector, ``n_bigrams`` long."""
+        vector = np.zeros(self.n_bigrams)
+        vector[self.columns[block]] = self.weights[block]
+        return vector
+
+    def dot(self, vector: np.ndarray, block: int) -> float:
+        """The dot product of a dense vector (``n_bigrams`` long) with the block's vector."""
+        return float(vector[self.columns[block]] @ self.weights[block])
 
     @classmethod
     def from_page(cls, lines: Sequence[str], tags: Sequence[str], starts: Sequence[float]) -> PageBlocks:
@@ -169,9 +188,7 @@ class PageBlocks:
         texts = ["".join(lines[i].strip() for i in block) for block in indices]
         roles = [[tag_role(tags[i]) for i in block] for block in indices]
         readable_ends = [text.rstrip(UNREADABLE + " ") for text in texts]
-        codes = [han_bigram_codes(text) for text in texts]
-        rows = np.repeat(np.arange(len(codes)), [len(block_codes) for block_codes in codes])
-        vocabulary, columns = np.unique(np.concatenate(codes) if codes else np.zeros(0, np.int64), return_inverse=True)
+        columns, weights, n_bigrams = bigram_vectors([han_bigram_codes(text) for text in texts])
         return cls(
             indices=indices,
             first_role=[block_roles[0] for block_roles in roles],
@@ -183,5 +200,8 @@ class PageBlocks:
             continuing_start=np.array([bool(text) and text[0] in CONTINUING_STARTS for text in texts], dtype=bool),
             width=np.array([column_width([lines[i] for i in block]) for block in indices]),
             line_count=np.array([len(block) for block in indices]),
-            similarity=bigram_similarity(rows, columns.reshape(-1), len(indices), max(1, len(vocabulary))),
+            columns=columns,
+            weights=weights,
+            norm2=np.array([float(w @ w) for w in weights]),
+            n_bigrams=n_bigrams,
         )

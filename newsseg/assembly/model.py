@@ -75,25 +75,51 @@ def block_references(blocks: PageBlocks, articles: Sequence[str | None]) -> list
     return references
 
 
-def _articles_between(assigned: Sequence[int], articles: Sequence[OpenArticle], block: int) -> list[int]:
-    return [len(set(assigned[article.tail + 1 : block])) for article in articles]
+class OpenArticles:
+    """The articles assembled so far on a page, and the ones the next block is compared with.
 
+    A block is compared with the :data:`CANDIDATES` articles whose tails are the latest.  The
+    placed block is always the latest tail, so that set is kept as blocks are placed, and each
+    candidate's count of articles between its tail and the block is its rank in it: deciding a
+    block costs the same at the end of a long page as at its start.  An article that falls out
+    of the set releases its vector (in decoding it can never come back; in training the
+    reference may continue it, and the vector is rebuilt).
 
-def candidates(articles: Sequence[OpenArticle]) -> list[int]:
-    """The positions of the open articles a block is compared with (:data:`CANDIDATES`), in article order."""
-    if len(articles) <= CANDIDATES:
-        return list(range(len(articles)))
-    latest = sorted(range(len(articles)), key=lambda i: -articles[i].tail)[:CANDIDATES]
-    return sorted(latest)
+    Parameters
+    ----------
+    page : PageBlocks
+        The page's blocks.
+    """
 
+    def __init__(self, page: PageBlocks) -> None:
+        self.page = page
+        self.articles: list[OpenArticle] = []
+        self.latest: list[int] = []
+        """Positions of the candidate articles, the latest tail first."""
 
-def compared_with(
-    blocks: PageBlocks, open_articles: Sequence[OpenArticle], assigned: Sequence[int], block: int
-) -> tuple[list[int], np.ndarray]:
-    """The open articles ``block`` is compared with (:func:`candidates`) and its pair features against each."""
-    positions = candidates(open_articles)
-    chosen = [open_articles[i] for i in positions]
-    return positions, candidate_features(blocks, chosen, block, _articles_between(assigned, chosen, block))
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def compared_with(self, block: int) -> tuple[list[int], np.ndarray]:
+        """The candidate articles' positions (in article order) and the block's pair features against each."""
+        positions = sorted(self.latest)
+        between = [self.latest.index(position) for position in positions]
+        chosen = [self.articles[position] for position in positions]
+        return positions, candidate_features(self.page, chosen, block, between)
+
+    def place(self, block: int, position: int | None) -> int:
+        """Add ``block`` to the article at ``position``, or start an article with it (None); its position."""
+        if position is None:
+            position = len(self.articles)
+            self.articles.append(OpenArticle.starting_at(self.page, block))
+        else:
+            self.articles[position].add(self.page, block)
+        if position in self.latest:
+            self.latest.remove(position)
+        self.latest.insert(0, position)
+        if len(self.latest) > CANDIDATES:
+            self.articles[self.latest.pop()].release()
+        return position
 
 
 def training_pairs(blocks: PageBlocks, references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -107,22 +133,18 @@ def training_pairs(blocks: PageBlocks, references: Sequence[str]) -> tuple[np.nd
         1 where the block belongs to that article.
     """
     rows, targets = [], []
-    open_articles: list[OpenArticle] = []
+    open_articles = OpenArticles(blocks)
     keys: list[str] = []
-    assigned: list[int] = []
     for block, reference in enumerate(references):
-        if open_articles:
-            positions, features = compared_with(blocks, open_articles, assigned, block)
+        if len(open_articles):
+            positions, features = open_articles.compared_with(block)
             rows.append(features)
             targets.extend(int(keys[i] == reference) for i in positions)
         if reference in keys:
-            position = keys.index(reference)
-            open_articles[position].add(blocks, block)
+            open_articles.place(block, keys.index(reference))
         else:
-            position = len(keys)
             keys.append(reference)
-            open_articles.append(OpenArticle.starting_at(blocks, block))
-        assigned.append(position)
+            open_articles.place(block, None)
     if not rows:
         return np.zeros((0, len(FEATURE_NAMES))), np.zeros(0, dtype=int)
     return np.vstack(rows), np.array(targets, dtype=int)
@@ -234,22 +256,17 @@ class Assembler:
 
     def assign_blocks(self, blocks: PageBlocks) -> list[int]:
         """Each block's article (0-based, in order of first appearance), decoded in page order."""
-        open_articles: list[OpenArticle] = []
+        open_articles = OpenArticles(blocks)
         assigned: list[int] = []
         for block in range(len(blocks)):
             choice = None
-            if open_articles:
-                positions, features = compared_with(blocks, open_articles, assigned, block)
+            if len(open_articles):
+                positions, features = open_articles.compared_with(block)
                 probabilities = self.join_probabilities(features)
                 best = int(np.argmax(probabilities))
                 if probabilities[best] >= self.threshold:
                     choice = positions[best]
-            if choice is None:
-                choice = len(open_articles)
-                open_articles.append(OpenArticle.starting_at(blocks, block))
-            else:
-                open_articles[choice].add(blocks, block)
-            assigned.append(choice)
+            assigned.append(open_articles.place(block, choice))
         return assigned
 
     def strongest_features(self, count: int = 10) -> list[tuple[str, float]]:

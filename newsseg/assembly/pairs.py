@@ -62,12 +62,18 @@ _INDEX = {name: i for i, name in enumerate(BASE_FEATURES)}
 
 @dataclass
 class OpenArticle:
-    """An article being assembled: its blocks in page order and the squared norm of their summed vector."""
+    """An article being assembled: its blocks in page order, their summed vector and its squared norm.
+
+    ``vector`` is the sum of the blocks' bigram vectors, dense (``n_bigrams`` long).  It is
+    needed only while blocks are compared with the article; :meth:`release` drops it and
+    :meth:`vector_on` rebuilds it from the blocks when needed again.
+    """
 
     blocks: list[int]
     norm2: float
     has_title: bool
     headline_only: bool = field(default=True)
+    vector: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def starting_at(cls, page: PageBlocks, block: int) -> OpenArticle:
@@ -76,9 +82,23 @@ class OpenArticle:
         article.add(page, block)
         return article
 
+    def vector_on(self, page: PageBlocks) -> np.ndarray:
+        """The article's summed vector, rebuilt from its blocks if it was released."""
+        if self.vector is None:
+            self.vector = np.zeros(page.n_bigrams)
+            for block in self.blocks:
+                self.vector[page.columns[block]] += page.weights[block]
+        return self.vector
+
+    def release(self) -> None:
+        """Drop the summed vector (the article keeps everything else)."""
+        self.vector = None
+
     def add(self, page: PageBlocks, block: int) -> None:
         """Append ``block`` to the article."""
-        self.norm2 += 2.0 * float(page.similarity[self.blocks, block].sum()) + float(page.similarity[block, block])
+        vector = self.vector_on(page)
+        self.norm2 += 2.0 * page.dot(vector, block) + float(page.norm2[block])
+        vector[page.columns[block]] += page.weights[block]
         self.blocks.append(block)
         self.has_title = self.has_title or bool(page.has_title[block])
         self.headline_only = self.headline_only and bool(page.has_headline[block])
@@ -89,8 +109,7 @@ class OpenArticle:
 
     def cosine(self, page: PageBlocks, block: int) -> float:
         """The cosine of the article's summed vector with the block's."""
-        dot = float(page.similarity[self.blocks, block].sum())
-        return cosine_of(dot, self.norm2, float(page.similarity[block, block]))
+        return cosine_of(page.dot(self.vector_on(page), block), self.norm2, float(page.norm2[block]))
 
 
 def cosine_of(dot: float, first_norm2: float, second_norm2: float) -> float:
@@ -99,10 +118,9 @@ def cosine_of(dot: float, first_norm2: float, second_norm2: float) -> float:
     return dot / norm if norm > 0 else 0.0
 
 
-def _block_cosine(page: PageBlocks, first: int, second: int) -> float:
-    similarity = page.similarity
-    dot = float(similarity[first, second])
-    return cosine_of(dot, float(similarity[first, first]), float(similarity[second, second]))
+def _block_cosine(page: PageBlocks, dense_block: np.ndarray, block: int, other: int) -> float:
+    """The cosine of two blocks' vectors, the first given dense."""
+    return cosine_of(page.dot(dense_block, other), float(page.norm2[block]), float(page.norm2[other]))
 
 
 def _base_row(
@@ -167,10 +185,16 @@ def candidate_features(
     numpy.ndarray
         ``len(articles) × len(FEATURE_NAMES)``.
     """
+    dense_block = page.dense_vector(block)
     base = np.array(
         [
             _base_row(
-                page, article, block, between, article.cosine(page, block), _block_cosine(page, article.tail, block)
+                page,
+                article,
+                block,
+                between,
+                article.cosine(page, block),
+                _block_cosine(page, dense_block, block, article.tail),
             )
             for article, between in zip(articles, articles_between, strict=True)
         ],
