@@ -4,7 +4,7 @@ Four sub-commands (run from the repository root; ``stats`` and ``run`` need only
 
     python bench/synth_experiment.py sources ../shared/ocr-pages -o data/corpus/labelled-sources.tsv
     python bench/synth_experiment.py subset ../shared/corpus/rmrb-pages.jsonl.gz -o data/corpus/rmrb-subset.jsonl.gz
-    python bench/synth_experiment.py stats          # synthetic vs labelled pages, side by side (Markdown)
+    python bench/synth_experiment.py stats          # synthetic vs labelled pages: statistics, phenomena (Markdown)
     python bench/synth_experiment.py run            # labelled only / + 500, 2,000, 5,000 synthetic / synthetic only
 
 ``run`` holds out a quarter of the labelled page groups (a page and its twins together, the split
@@ -31,6 +31,7 @@ from sklearn.model_selection import GroupKFold  # noqa: E402
 from newsseg.evaluation.scoring import predict_content_tags, reports_by_kind  # noqa: E402
 from newsseg.io.fileio import write_text_atomic  # noqa: E402
 from newsseg.io.labels import OUTSIDE, ROLES, LabelledPage  # noqa: E402
+from newsseg.io.tables import markdown_table  # noqa: E402
 from newsseg.segmenter import Segmenter  # noqa: E402
 from newsseg.synth.corpus import (  # noqa: E402
     exclude_pages,
@@ -42,7 +43,7 @@ from newsseg.synth.corpus import (  # noqa: E402
 )
 from newsseg.synth.generate import Synthesiser  # noqa: E402
 from newsseg.synth.settings import KINDS, SynthSettings  # noqa: E402
-from newsseg.synth.stats import comparison_table, page_set_stats  # noqa: E402
+from newsseg.synth.stats import PHENOMENA, compare_phenomena, comparison_table, page_set_stats  # noqa: E402
 from newsseg.train.dataset import group_key, group_labels, holdout_split, read_labelled_pages  # noqa: E402
 from newsseg.train.trainer import shared_groups  # noqa: E402
 
@@ -103,6 +104,48 @@ def stats_command(args: argparse.Namespace) -> None:
     ocr = [p for p in made if p.draws.kind != "epaper" and p.draws.style == "zjgrrb"]
     columns["synthetic zjgrrb OCR"] = page_set_stats([p.labelled for p in ocr], [p.draws.articles for p in ocr])
     print(comparison_table(columns))
+    print()
+    print(phenomena_comparison(made))
+
+
+TUNED_ROWS = {
+    "one-line title, no byline": "staff_byline_rate 0.15→0.05, author_line_rate 0.4→0.3, title_split_rate 0.3→0.25",
+    "bylines/article": "(the same three)",
+    "blank at article change": "article_blank_rate (new, 0.99)",
+    "junk lines/page": "garbage_lines 0.3→0.1; lone marks never read by OCR; JUNK_TOKENS without lone marks",
+    "noise lines/page": "garbage_lines 0.3→0.1",
+}
+"""The rows the generator was tuned on (all on the 80 labelled pages of each kind) and what was changed."""
+
+
+def phenomena_comparison(made: Sequence) -> str:
+    """One table: every phenomenon, labelled against synthetic rmrb pages per kind, within tolerance or not."""
+    columns = {}
+    for kind in KINDS:
+        same = [p.labelled for p in made if p.draws.kind == kind and p.draws.style == "rmrb"]
+        columns[kind] = compare_phenomena(read_labelled_pages([PAGES / kind]), same)
+    header = ["phenomenon", "tolerance"]
+    for kind in KINDS:
+        header += [f"{kind} labelled", "synthetic", "within"]
+    header.append("tuned (settings changed)")
+    verdicts = {True: "yes", False: "**no**", None: "—"}
+    lines = []
+    for index, phenomenon in enumerate(PHENOMENA):
+        tolerance = [f"±{phenomenon.absolute:g}"] if phenomenon.absolute else []
+        tolerance += [f"±{phenomenon.relative:.0%}"] if phenomenon.relative else []
+        cells = [phenomenon.name, " or ".join(tolerance)]
+        for kind in KINDS:
+            row = columns[kind][index]
+            cells += [_figure(row.reference), _figure(row.other), verdicts[row.within]]
+        cells.append(TUNED_ROWS.get(phenomenon.name, ""))
+        lines.append(cells)
+    within = {kind: sum(row.within is not False for row in rows) for kind, rows in columns.items()}
+    summary = ", ".join(f"{kind} {count} of {len(PHENOMENA)}" for kind, count in within.items())
+    return markdown_table(header, lines, right_from=2) + f"\n\nRows within tolerance: {summary}."
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
 
 
 # -- the experiment ----------------------------------------------------------------------------------

@@ -149,6 +149,50 @@ def test_raw_pages_interleave_moved_column_blocks(sample):
     assert 0.9 * moved <= extra <= 2 * moved
 
 
+def test_every_segment_names_its_article_so_a_moved_block_says_which_it_resumes(sample):
+    resumed = 0
+    for page in sample:
+        labelled = page.labelled
+        begins = [key for tag, key in zip(labelled.tags, labelled.keys, strict=True) if tag.startswith("B-")]
+        assert None not in begins, labelled.name
+        assert len(set(begins)) == len({a for a in labelled.articles if a is not None})
+        if page.draws.kind != "ocr-raw":
+            assert len(begins) == len(set(begins)), "only raw OCR resumes an article"
+        resumed += len(begins) - len(set(begins))
+    moved = sum(p.tally.events.get("moved_block", 0) for p in sample if p.draws.kind == "ocr-raw")
+    assert moved <= resumed <= 2 * moved
+
+
+def test_ocr_never_reads_a_lone_closing_mark_and_e_paper_text_keeps_it(sample):
+    def lone_marks(kind):
+        return sum(
+            1
+            for page in sample
+            if page.draws.kind == kind
+            for _, text in lines_of(page)
+            if set(text.strip()) <= CLOSING_PUNCTUATION
+        )
+
+    assert lone_marks("epaper") > 20, "e-paper text wraps a paragraph's last 。 onto a line of its own"
+    assert lone_marks("ocr-zoned") == lone_marks("ocr-raw") == 0
+
+
+def test_ocr_pages_put_a_blank_line_between_articles_almost_always(sample):
+    changes = blanks = 0
+    for page in sample:
+        if page.draws.kind == "epaper" or page.draws.blank_regime != "tesseract":
+            continue
+        labelled = page.labelled
+        content = [i for i, tag in enumerate(labelled.tags) if tag]
+        for before, after in itertools.pairwise(content):
+            first, second = labelled.articles[before], labelled.articles[after]
+            if first is not None and second is not None and first != second:
+                changes += 1
+                blanks += after - before > 1
+    assert changes > 500
+    assert abs(blanks / changes - SynthSettings().article_blank_rate) < tolerance(0.99, changes) + 0.02
+
+
 def test_line_widths_stay_within_10_to_16_and_vary_between_articles(sample):
     epaper = [p for p in sample if p.draws.kind == "epaper"]
     for page in epaper:

@@ -2,7 +2,8 @@
 
 Thin on purpose: each command module (:mod:`~newsseg.cli.train`, :mod:`~newsseg.cli.predict`,
 :mod:`~newsseg.cli.evaluate`, :mod:`~newsseg.cli.labelling`, :mod:`~newsseg.cli.synth`,
-:mod:`~newsseg.cli.check`) parses its options, calls the Python API, writes the output and maps
+:mod:`~newsseg.cli.stats`, :mod:`~newsseg.cli.check`) parses its options, calls the Python API,
+writes the output and maps
 :class:`~newsseg.errors.NewssegError` to a one-line message and a non-zero exit code; shared
 pieces are in :mod:`~newsseg.cli.common`.
 """
@@ -22,6 +23,7 @@ from newsseg.cli.common import NewssegCommand, NewssegGroup, err, out
 from newsseg.cli.evaluate import evaluate_command
 from newsseg.cli.labelling import review_command, suggest_command
 from newsseg.cli.predict import predict_command
+from newsseg.cli.stats import stats_command
 from newsseg.cli.synth import synth_command
 from newsseg.cli.train import train_command, tune_command
 
@@ -60,6 +62,7 @@ app.command("predict", cls=NewssegCommand)(predict_command)
 app.command("evaluate", cls=NewssegCommand)(evaluate_command)
 app.command("tune", cls=NewssegCommand)(tune_command)
 app.command("synth", cls=NewssegCommand)(synth_command)
+app.command("stats", cls=NewssegCommand)(stats_command)
 app.command("review", cls=NewssegCommand)(review_command)
 app.command("suggest", cls=NewssegCommand)(suggest_command)
 app.command("check", cls=NewssegCommand)(check_command)

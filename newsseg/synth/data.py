@@ -86,8 +86,11 @@ LABEL_JUNK = ("|", "[", "<|", "、", "。", "G)", "ES", "ss", "66", "中", "三"
 """What OCR adds to what it reads of a white-on-black column label."""
 
 
-JUNK_TOKENS = ("Na", "1", "O", "ee", "人", "、", "。", "i", "‘", "e", "”", "a", "年", "了", "的", "s")
-"""What OCR makes of a body line it cannot read (the line still belongs to the article; no frame debris)."""
+JUNK_TOKENS = ("Na", "1", "O", "O", "ee", "人", "yo", "i", "3", "e", "oO", "a", "年", "了", "的", "s")
+"""What OCR makes of a body line it cannot read (the line still belongs to the article; no frame debris).
+
+As on the shared OCR pages (mostly ``O``, a few letters or digits): never a lone punctuation mark,
+which OCR does not read at all."""
 
 OCR_PUNCTUATION = {
     "：": ":",

@@ -43,7 +43,7 @@ from newsseg.synth.data import (
 )
 from newsseg.synth.ocr import OcrProfile, damage_line, garbled_label
 from newsseg.synth.settings import SynthSettings
-from newsseg.synth.text import person_name, split_balanced, weighted_choice
+from newsseg.synth.text import CLOSING_PUNCTUATION, person_name, split_balanced, weighted_choice
 
 ARTICLE_COUNT_WEIGHTS = {2: 1.5, 3: 3.5, 4: 4.0, 5: 3.0, 6: 1.5, 7: 1.0, 8: 0.6}
 """Relative frequency of the number of articles on a page, within the settings' bounds."""
@@ -360,11 +360,22 @@ def merge_across_gutter(lines: list[PageLine], rng: random.Random, tally: Tally,
 
 
 def apply_ocr(lines: list[PageLine], profile: OcrProfile, rng: random.Random, tally: Tally) -> list[PageLine]:
-    """OCR damage on every line; lost lines and lines merged with the next."""
+    """OCR damage on every line; lost lines and lines merged with the next.
+
+    A line of closing marks alone (the ``。`` that ends a paragraph, wrapped onto a line of its
+    own) is always lost: OCR does not read a lone mark (the shared OCR pages have none of the
+    e-paper text's).
+    """
     result: list[PageLine] = []
     index = 0
     while index < len(lines):
         line = lines[index]
+        if line.text.strip() and set(line.text.strip()) <= CLOSING_PUNCTUATION:
+            if result and result[-1].article == line.article:
+                result[-1].paragraph_end = result[-1].paragraph_end or line.paragraph_end
+                result[-1].column_end = result[-1].column_end or line.column_end
+            index += 1
+            continue
         if line.role == "body":
             if tally.draw(rng, "drop_line", profile.drop):
                 index += 1
@@ -397,8 +408,11 @@ def apply_ocr(lines: list[PageLine], profile: OcrProfile, rng: random.Random, ta
 
 
 def boundary_between(line: PageLine, following: PageLine, regime: str) -> str:
-    """What separates two consecutive lines: ``column`` (a column break within an article), ``block``
-    (another text block: headline, byline, photo, another article), ``paragraph`` or ``line``."""
+    """What separates two consecutive lines: ``article`` (one article's text ends, another's
+    begins), ``column`` (a column break within an article), ``block`` (another text block:
+    headline, byline, photo, page furniture), ``paragraph`` or ``line``."""
+    if line.article is not None and following.article is not None and following.article != line.article:
+        return "article"
     if line.column_end and line.article is not None and following.article == line.article:
         return "column"
     same_chunk = following.chunk == line.chunk
@@ -414,14 +428,15 @@ def insert_blank_lines(
 ) -> list[PageLine | None]:
     """The page's lines with blank lines (None) where the page's regime puts them.
 
-    * ``block`` (e-paper text): at every block change and column break, nowhere else;
-    * ``tesseract`` (OCR): at block changes, column breaks, paragraph ends and at random, each
-      with its own rate;
-    * ``paragraph`` (OCR like the real 浙江工人日报 page): at every paragraph end, at most block
-      changes, at half the column breaks;
+    * ``block`` (e-paper text): at every change of article or block and column break, nowhere else;
+    * ``tesseract`` (OCR): at changes of article, block changes, column breaks, paragraph ends
+      and at random, each with its own rate;
+    * ``paragraph`` (OCR like the real 浙江工人日报 page): at every paragraph end, at most
+      changes of article and block changes, at half the column breaks;
     * ``none``: no blank line at all.
     """
     rates = {
+        "article": settings.article_blank_rate,
         "block": settings.block_blank_rate,
         "column": settings.column_blank_rate,
         "paragraph": settings.paragraph_blank_rate,
@@ -434,29 +449,35 @@ def insert_blank_lines(
             continue
         boundary = boundary_between(line, lines[index + 1], regime)
         if regime == "block":
-            blank = boundary in ("block", "column")
+            blank = boundary in ("article", "block", "column")
         elif regime == "paragraph":
             if line.paragraph_end:
                 blank = True
-            elif boundary == "block":
-                blank = rng.random() < settings.block_blank_rate
+            elif boundary in ("article", "block"):
+                blank = rng.random() < rates[boundary]
             else:
                 blank = boundary == "column" and rng.random() < 0.5
         else:
             blank = tally.draw(rng, f"{boundary}_blank" if boundary != "line" else "random_blank", rates[boundary])
         if blank:
             out.append(None)
-            if regime != "block" and boundary == "block" and rng.random() < 0.03:
+            if regime != "block" and boundary in ("article", "block") and rng.random() < 0.03:
                 out.append(None)
     return out
 
 
 def labelled_from_lines(lines: Sequence[PageLine | None], name: str) -> LabelledPage:
-    """Tags for the finished lines: blank lines empty, ``O`` outside articles, ``B-`` where a segment starts."""
+    """Tags for the finished lines: blank lines empty, ``O`` outside articles, ``B-`` where a segment starts.
+
+    Every segment carries its article's key (the article's 1-based place on the page), so a
+    column block that resumes an article says which one.
+    """
     texts: list[str] = []
     tags: list[str] = []
+    keys: list[str | None] = []
     open_article: int | None = None
     for line in lines:
+        keys.append(None)
         if line is None or is_blank(line.text):
             texts.append("" if line is None else line.text)
             tags.append(BLANK)
@@ -465,10 +486,13 @@ def labelled_from_lines(lines: Sequence[PageLine | None], name: str) -> Labelled
         if line.article is None:
             tags.append(OUTSIDE)
             continue
-        prefix = "I-" if line.article == open_article else "B-"
+        if line.article == open_article:
+            tags.append("I-" + line.role)
+        else:
+            tags.append("B-" + line.role)
+            keys[-1] = str(line.article + 1)
         open_article = line.article
-        tags.append(prefix + line.role)
-    return LabelledPage(Page(tuple(texts), name), tuple(tags))
+    return LabelledPage(Page(tuple(texts), name), tuple(tags), tuple(keys))
 
 
 # -- the page ---------------------------------------------------------------------------------------------

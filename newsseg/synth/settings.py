@@ -79,14 +79,14 @@ class SynthSettings:
     subtitle_dash_rate: float = _rate(0.35, "printed subtitles without a leading —— that get one")
     column_label_rate: float = _rate(0.95, "titles ending in （label） whose label is lifted onto its own line")
     extra_column_rate: float = _rate(0.06, "articles that get a column label from the list of common ones")
-    title_split_rate: float = _rate(0.3, "titles with a space or comma broken there onto two lines")
+    title_split_rate: float = _rate(0.25, "titles with a space or comma broken there onto two lines")
     headline_chars_min: int = _number(9, "narrowest headline line, characters", 4)
     headline_chars_max: int = _number(26, "widest headline line, characters", 4)
 
     # -- bylines, photos, subheads, duplicates -----------------------------------------------------------
     byline_break_rate: float = _rate(0.3, "own-line datelines broken after 电 (the reporters go on the next line)")
-    staff_byline_rate: float = _rate(0.15, "articles without a dateline that get 本报记者 X on its own line")
-    author_line_rate: float = _rate(0.4, "commentaries (column label, no dateline) with an author line (单位 姓名)")
+    staff_byline_rate: float = _rate(0.05, "articles without a dateline that get 本报记者 X on its own line")
+    author_line_rate: float = _rate(0.3, "commentaries (column label, no dateline) with an author line (单位 姓名)")
     photo_rate: float = _rate(0.12, "articles with a photo (caption and credit)")
     photo_credit_rate: float = _rate(0.85, "photos with a credit (记者X 摄)")
     subhead_rate: float = _rate(0.7, "short heading paragraphs of the corpus printed as stand-alone subheads")
@@ -99,6 +99,7 @@ class SynthSettings:
     paragraph_blank_rate: float = _rate(0.9, "OCR: blank line at a paragraph end")
     column_blank_rate: float = _rate(0.9, "OCR: blank line at a column break (often mid-sentence)")
     block_blank_rate: float = _rate(0.92, "OCR: blank line where a block ends (headline, byline, caption)")
+    article_blank_rate: float = _rate(0.99, "OCR: blank line where one article's text ends and another's begins")
     random_blank_rate: float = _rate(0.02, "OCR: blank line after any other line")
     real_blank_rate: float = _rate(0.3, "zjgrrb OCR pages whose blank lines follow paragraph ends only")
 
@@ -113,7 +114,7 @@ class SynthSettings:
     merge_line_rate: float = _rate(0.003, "OCR: lines merged with the next one")
     spacing_rate: float = _rate(0.03, "OCR: lines with a stray space after punctuation")
     garbage_lines: float = _number(
-        0.3, "OCR: mean number of lines read off rules and frames per page (noise of the article above, O above all)"
+        0.1, "OCR: mean number of lines read off rules and frames per page (noise of the article above, O above all)"
     )
     spaced_title_rate: float = _rate(0.06, "OCR: headline lines printed with spaces between the characters")
     swapped_title_rate: float = _rate(0.08, "OCR: two-line titles output in the wrong order")
@@ -277,6 +278,7 @@ PHENOMENA: dict[str, str] = {
     "paragraph_blank": "paragraph_blank_rate",
     "column_blank": "column_blank_rate",
     "block_blank": "block_blank_rate",
+    "article_blank": "article_blank_rate",
     "random_blank": "random_blank_rate",
     "ascii_comma_rmrb": "rmrb_ascii_comma_rate",
     "ascii_comma_zjgrrb": "zjgrrb_ascii_comma_rate",
