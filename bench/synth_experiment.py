@@ -43,7 +43,13 @@ from newsseg.synth.corpus import (  # noqa: E402
 )
 from newsseg.synth.generate import Synthesiser  # noqa: E402
 from newsseg.synth.settings import KINDS, SynthSettings  # noqa: E402
-from newsseg.synth.stats import PHENOMENA, compare_phenomena, comparison_table, page_set_stats  # noqa: E402
+from newsseg.synth.stats import (  # noqa: E402
+    PHENOMENA,
+    compare_phenomena,
+    comparison_table,
+    format_figure,
+    page_set_stats,
+)
 from newsseg.train.dataset import group_key, group_labels, holdout_split, read_labelled_pages  # noqa: E402
 from newsseg.train.trainer import shared_groups  # noqa: E402
 
@@ -136,16 +142,12 @@ def phenomena_comparison(made: Sequence) -> str:
         cells = [phenomenon.name, " or ".join(tolerance)]
         for kind in KINDS:
             row = columns[kind][index]
-            cells += [_figure(row.reference), _figure(row.other), verdicts[row.within]]
+            cells += [format_figure(row.reference), format_figure(row.other), verdicts[row.within]]
         cells.append(TUNED_ROWS.get(phenomenon.name, ""))
         lines.append(cells)
     within = {kind: sum(row.within is not False for row in rows) for kind, rows in columns.items()}
     summary = ", ".join(f"{kind} {count} of {len(PHENOMENA)}" for kind, count in within.items())
     return markdown_table(header, lines, right_from=2) + f"\n\nRows within tolerance: {summary}."
-
-
-def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
 
 
 # -- the experiment ----------------------------------------------------------------------------------

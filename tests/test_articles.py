@@ -178,6 +178,25 @@ def test_title_lines_set_off_by_a_dash_are_kicker_and_subtitle():
     assert [line.role for line in article.lines][:3] == ["title", "title", "title"]
 
 
+def test_a_dash_between_two_numbers_of_a_title_broken_over_lines_is_a_range_not_a_kicker():
+    (article,) = articles_of(
+        "B-title\t中美经贸高级别磋\nI-title\t商将于2月14—\nI-title\t15日在京举行\nI-body\t正文。\n"
+    )
+    assert article.title == "中美经贸高级别磋商将于2月14—15日在京举行" and article.kicker == ""
+
+
+def test_an_author_line_read_as_the_title_is_the_byline_and_the_kicker_the_title():
+    (article,) = articles_of(
+        "B-title\t省委党校习近平新时代中国特色社会主义思想进修三班 朱剑梁\nI-kicker\t汲聚“红色”动能 助推“蓝领”共富\n"
+        "I-column\t理论天地\nI-body\t共同富裕是社会主义的本质要求。\n"
+    )
+    assert article.title == "汲聚“红色”动能 助推“蓝领”共富" and article.kicker == ""
+    assert article.byline is not None and article.byline.authors == ("朱剑梁",)
+    assert article.byline.affiliation == "省委党校习近平新时代中国特色社会主义思想进修三班"
+    (titled,) = articles_of("B-title\t港口忙 贸易旺\nI-body\t正文。\n")
+    assert titled.title == "港口忙 贸易旺" and titled.byline is None, "a title of two phrases is no author line"
+
+
 DUPLICATED = """\
 B-title\t让爱不“滞留”
 I-body\t货车司机长期往返不同的城市，具有较

@@ -29,7 +29,7 @@ from newsseg.articles.bylines import (
 from newsseg.articles.duplicates import find_duplicates
 from newsseg.articles.joining import join_headline, join_lines, join_prose, printed_width
 from newsseg.articles.paragraphs import BodyLine, Paragraph, build_paragraphs
-from newsseg.features.cues import CAPTION_START, LEADING_DASH, TRAILING_DASH
+from newsseg.features.cues import AFFILIATED_AUTHOR, CAPTION_START, LEADING_DASH, TRAILING_DASH
 
 LineTuple = tuple[int, str, str]
 """One article line: 1-based input number, text, role."""
@@ -188,17 +188,46 @@ def _byline_runs(lines: Sequence[LineTuple]) -> list[list[LineTuple]]:
     return runs
 
 
+def _author_lines_read(lines: Sequence[LineTuple]) -> list[LineTuple]:
+    """The lines with a headline line that is an author line read as the byline.
+
+    A line of the headline that names an institution and a person (省委党校…进修三班 朱剑梁,
+    :data:`~newsseg.features.cues.AFFILIATED_AUTHOR`) is the commentary's author line, never its
+    title; when that leaves no title, the kicker lines are the title (a headline has no kicker
+    without a title).
+    """
+    roles = [role for _, _, role in lines]
+    authors = [i for i, (_, text, role) in enumerate(lines) if role in HEADLINE_ROLES and AFFILIATED_AUTHOR.match(text)]
+    if not authors:
+        return list(lines)
+    for index in authors:
+        roles[index] = "byline"
+    if "title" not in roles:
+        roles = ["title" if role == "kicker" else role for role in roles]
+    return [(number, text, role) for (number, text, _), role in zip(lines, roles, strict=True)]
+
+
+def _breaks_a_range(line: str, following: str) -> bool:
+    """Whether ``line`` ends with a number and a dash and ``following`` starts with a number: 14— / 15日."""
+    before = TRAILING_DASH.sub("", line).rstrip()
+    after = following.lstrip()
+    return bool(before) and bool(after) and before[-1].isdigit() and after[0].isdigit()
+
+
 def _headline_roles(lines: Sequence[LineTuple]) -> list[str]:
     """Each line's role, with the dash convention applied to title lines.
 
     A headline's main title never ends or starts with a dash: title lines up to one that ends
     with ``——`` (while more title lines follow) are the kicker, and a title line that starts with
-    ``——`` begins the subtitle.
+    ``——`` begins the subtitle.  A dash between two numbers broken over two lines (``2月14—`` /
+    ``15日``) is a range, not a separator.
     """
     roles = [role for _, _, role in lines]
     titles = [i for i, role in enumerate(roles) if role == "title"]
     for position, index in enumerate(titles[:-1]):
-        if TRAILING_DASH.search(lines[index][1]):
+        if TRAILING_DASH.search(lines[index][1]) and not _breaks_a_range(
+            lines[index][1], lines[titles[position + 1]][1]
+        ):
             for earlier in titles[: position + 1]:
                 roles[earlier] = "kicker"
     for position, index in enumerate(titles):
@@ -244,9 +273,10 @@ def read_structure(lines: Sequence[LineTuple], spans: Sequence[tuple[int, int]] 
     ArticleStructure
         Headline parts, byline, paragraphs (subheads in place), captions and left-out passages.
         The roles are taken as given, except that title lines set off by a dash are read as the
-        kicker or subtitle (see :func:`_headline_roles`).
+        kicker or subtitle (see :func:`_headline_roles`) and a headline line that is an author
+        line as the byline (see :func:`_author_lines_read`).
     """
-    lines = list(lines)
+    lines = _author_lines_read(lines)
     headline_roles = _headline_roles(lines)
     headline = {
         role: join_headline(text for (_, text, _), r in zip(lines, headline_roles, strict=True) if r == role)

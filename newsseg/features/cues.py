@@ -287,3 +287,31 @@ AUTHOR_LINE = re.compile(
     rf"^{_SP}(?:(?P<affiliation>[^\s\u3000].{{1,60}}?)[\s\u3000]+)?(?P<name>[{CJK}](?:[\s\u3000]{{0,2}}[{CJK}]){{1,3}}){_SP}$"
 )
 """A commentary's author line: 姓名, or 单位 姓名 (省委党校…进修三班 朱剑梁)."""
+
+INSTITUTIONS: tuple[str, ...] = (
+    "党校",
+    "大学",
+    "学院",
+    "研究院",
+    "研究所",
+    "研究中心",
+    "研究会",
+    "委员会",
+    "协会",
+    "学会",
+    "公司",
+    "集团",
+    "医院",
+    "中学",
+    "小学",
+    "工会",
+    "教研室",
+    "办公室",
+    "编辑部",
+)
+"""Words an author's affiliation ends with (宁波大学 冯倩珊); a numbered class (进修三班) is one too."""
+AFFILIATED_AUTHOR = re.compile(
+    rf"^{_SP}[{CJK}][^\s\u3000]{{1,60}}?(?:{'|'.join(INSTITUTIONS)}|[一二三四五六七八九十0-9]{{1,3}}班)"
+    rf"[\s\u3000]+[{CJK}](?:[\s\u3000]{{0,2}}[{CJK}]){{1,3}}{_SP}$"
+)
+"""An author line whose affiliation names an institution: 省委党校…进修三班 朱剑梁, never a title."""

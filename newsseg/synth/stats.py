@@ -329,7 +329,8 @@ def compare_phenomena(reference: Sequence[LabelledPage], other: Sequence[Labelle
     return [PhenomenonRow(p, first[p.name], second[p.name]) for p in PHENOMENA]
 
 
-def _figure(value: float | None) -> str:
+def format_figure(value: float | None) -> str:
+    """A phenomenon's figure as the tables print it (``—`` for none)."""
     return "—" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
 
 
@@ -341,8 +342,8 @@ def phenomena_table(rows: Sequence[PhenomenonRow], reference_name: str, other_na
         [
             [
                 row.phenomenon.name,
-                _figure(row.reference),
-                _figure(row.other),
+                format_figure(row.reference),
+                format_figure(row.other),
                 "—" if row.tolerance is None else f"±{row.tolerance:.3f}",
                 verdicts[row.within],
             ]
