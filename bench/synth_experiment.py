@@ -134,7 +134,6 @@ def phenomena_comparison(made: Sequence) -> str:
     for kind in KINDS:
         header += [f"{kind} labelled", "synthetic", "within"]
     header.append("tuned (settings changed)")
-    verdicts = {True: "yes", False: "**no**", None: "—"}
     lines = []
     for index, phenomenon in enumerate(PHENOMENA):
         tolerance = [f"±{phenomenon.absolute:g}"] if phenomenon.absolute else []
@@ -142,7 +141,7 @@ def phenomena_comparison(made: Sequence) -> str:
         cells = [phenomenon.name, " or ".join(tolerance)]
         for kind in KINDS:
             row = columns[kind][index]
-            cells += [format_figure(row.reference), format_figure(row.other), verdicts[row.within]]
+            cells += [format_figure(row.reference), format_figure(row.other), row.verdict]
         cells.append(TUNED_ROWS.get(phenomenon.name, ""))
         lines.append(cells)
     within = {kind: sum(row.within is not False for row in rows) for kind, rows in columns.items()}

@@ -64,7 +64,7 @@ def bigram_vectors(codes: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[
     rows = np.repeat(np.arange(n_blocks), [len(block_codes) for block_codes in codes])
     vocabulary, columns = np.unique(np.concatenate(codes), return_inverse=True)
     keys, counts = np.unique(rows * len(vocabulary) + columns.reshape(-1), return_counts=True)
-    key_rows, key_columns = keys // max(1, len(vocabulary)), keys % max(1, len(vocabulary))
+    key_rows, key_columns = np.divmod(keys, max(1, len(vocabulary)))
     idf = np.log((n_blocks + 1) / (np.bincount(key_columns, minlength=len(vocabulary)) + 0.5))
     weights = counts * idf[key_columns]
     bounds = np.searchsorted(key_rows, np.arange(n_blocks + 1))
@@ -163,8 +163,11 @@ class PageBlocks:
 
     def dense_vector(self, block: int) -> np.ndarray:
         """The block's vector, ``n_bigrams`` long."""
-        vector = np.zeros(self.n_bigrams)
-        vector[self.columns[block]] = self.weights[block]
+        return self.add_to(np.zeros(self.n_bigrams), block)
+
+    def add_to(self, vector: np.ndarray, block: int) -> np.ndarray:
+        """Add the block's vector to a dense one (``n_bigrams`` long), in place; that vector."""
+        vector[self.columns[block]] += self.weights[block]
         return vector
 
     def dot(self, vector: np.ndarray, block: int) -> float:

@@ -87,7 +87,7 @@ class OpenArticle:
         if self.vector is None:
             self.vector = np.zeros(page.n_bigrams)
             for block in self.blocks:
-                self.vector[page.columns[block]] += page.weights[block]
+                page.add_to(self.vector, block)
         return self.vector
 
     def release(self) -> None:
@@ -98,7 +98,7 @@ class OpenArticle:
         """Append ``block`` to the article."""
         vector = self.vector_on(page)
         self.norm2 += 2.0 * page.dot(vector, block) + float(page.norm2[block])
-        vector[page.columns[block]] += page.weights[block]
+        page.add_to(vector, block)
         self.blocks.append(block)
         self.has_title = self.has_title or bool(page.has_title[block])
         self.headline_only = self.headline_only and bool(page.has_headline[block])

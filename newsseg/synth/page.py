@@ -370,7 +370,8 @@ def apply_ocr(lines: list[PageLine], profile: OcrProfile, rng: random.Random, ta
     index = 0
     while index < len(lines):
         line = lines[index]
-        if line.text.strip() and set(line.text.strip()) <= CLOSING_PUNCTUATION:
+        stripped = line.text.strip()
+        if stripped and set(stripped) <= CLOSING_PUNCTUATION:
             if result and result[-1].article == line.article:
                 result[-1].paragraph_end = result[-1].paragraph_end or line.paragraph_end
                 result[-1].column_end = result[-1].column_end or line.column_end

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from newsseg.articles.structure import HEADLINE_ROLES
 from newsseg.evaluation.metrics import role_of
 from newsseg.io.labels import OUTSIDE, ROLES, LabelledPage, is_begin, looks_like_junk
 from newsseg.io.tables import markdown_table
@@ -80,7 +81,7 @@ def page_set_stats(pages: Sequence[LabelledPage], articles: Sequence[int] | None
             role = role_of(tag)
             roles[role] += 1
             segments += is_begin(tag)
-            if stripped[-1] in SENTENCE_END and role == "body" and index + 1 < len(texts):
+            if _sentence_ends(stripped) and role == "body" and index + 1 < len(texts):
                 sentence_ends += 1
                 blank_after_end += not tags[index + 1]
     count = max(1, len(pages))
@@ -126,9 +127,6 @@ def comparison_table(columns: dict[str, dict[str, float]]) -> str:
 
 
 # -- the phenomena a splitter depends on, with tolerances -------------------------------------------------
-
-HEADLINE_ROLES = frozenset({"kicker", "title", "subtitle", "column"})
-"""Roles of an article's headline lines."""
 
 DUPLICATE_MIN_CHARACTERS = 8
 """A line counts as duplicated when at least this long and printed earlier on the page."""
@@ -316,6 +314,11 @@ class PhenomenonRow:
         return None if self.reference is None else self.phenomenon.tolerance(self.reference)
 
     @property
+    def verdict(self) -> str:
+        """The ``within`` cell of a table: ``yes``, ``**no**`` or ``—`` (a set lacks the row)."""
+        return {True: "yes", False: "**no**", None: "—"}[self.within]
+
+    @property
     def within(self) -> bool | None:
         """Whether the figures match within the tolerance (None when either set lacks the row)."""
         if self.reference is None or self.other is None:
@@ -336,7 +339,6 @@ def format_figure(value: float | None) -> str:
 
 def phenomena_table(rows: Sequence[PhenomenonRow], reference_name: str, other_name: str) -> str:
     """The comparison as a Markdown table: figures, tolerance and whether each row matches."""
-    verdicts = {True: "yes", False: "**no**", None: "—"}
     return markdown_table(
         ["phenomenon", reference_name, other_name, "tolerance", "within"],
         [
@@ -345,7 +347,7 @@ def phenomena_table(rows: Sequence[PhenomenonRow], reference_name: str, other_na
                 format_figure(row.reference),
                 format_figure(row.other),
                 "—" if row.tolerance is None else f"±{row.tolerance:.3f}",
-                verdicts[row.within],
+                row.verdict,
             ]
             for row in rows
         ],
