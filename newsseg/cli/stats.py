@@ -106,7 +106,8 @@ def stats_command(
                     )
                 out.print("\n".join(lines), soft_wrap=True)
         if failed:
-            err.print(f"{failed} file{'s' * (failed != 1)} could not be read and were left out")
+            files = "1 file was" if failed == 1 else f"{failed} files were"
+            err.print(f"{files} left out: they could not be read")
             raise typer.Exit(EXIT_INPUT)
         if strict and outside:
             raise typer.Exit(EXIT_OUT_OF_TOLERANCE)
