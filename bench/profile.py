@@ -66,12 +66,15 @@ STAGES = (
     "newsseg.features.context.add_context",
     "newsseg.features.context.line_attributes",
     "newsseg.model.crf.LineCRF.start_probabilities",
+    "newsseg.model.crf.LineCRF.tag_with_marginal_matrix",
     "newsseg.model.weights.CRFWeights.state_scores",
     "newsseg.model.weights.CRFWeights.attribute_scores",
     "newsseg.model.weights.CRFWeights.viterbi",
     "newsseg.model.weights.CRFWeights.log_partition_and_marginals",
     "newsseg.model.decode.repair_tags",
     "newsseg.model.decode.spread_tags",
+    "newsseg.assembly.model.Assembler.assign",
+    "newsseg.headlines.model.HeadlineReader.read",
     "newsseg.articles.records.build_articles",
 )
 """The stages timed.  ``tagged_words`` is the tagger of both codes: up to 500f4ba it called

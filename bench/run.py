@@ -65,6 +65,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from structure_eval import Tally
+from structure_eval import evaluate as structure_tallies
 
 from newsseg.batch import local_dask_cluster
 from newsseg.evaluation.baselines import CRFTagger, LineClassifier, RulesTagger
@@ -244,15 +246,15 @@ def run_quality(jobs: int) -> QualityResult:
     seconds["line-classifier"] = time.perf_counter() - started
 
     scored = test_pages + real
-    bundled_crf = bundled.without_assembly()
-    log(f"training an assembly stage for the bundled CRF on the split's {len(train_pages)} training pages")
+    bundled_crf = bundled.without_assembly().without_headlines()
+    log(f"training the assembly and headline stages for the bundled CRF on the split's {len(train_pages)} pages")
     started = time.perf_counter()
-    split_assembly = bundled.without_assembly().fit_assembly(train_pages)
-    seconds["assembly (bundled CRF, trained on the split)"] = time.perf_counter() - started
+    split_assembly = bundled_crf.without_assembly().fit_assembly(train_pages).fit_headlines(train_pages)
+    seconds["assembly and headlines (bundled CRF, trained on the split)"] = time.perf_counter() - started
     systems = {
         "crf (bundled model)": CRFTagger(bundled),
         "bundled CRF alone": CRFTagger(bundled_crf),
-        "bundled CRF + assembly trained on the split": CRFTagger(split_assembly),
+        "bundled CRF + assembly + headlines trained on the split": CRFTagger(split_assembly),
         "crf (trained on the split)": CRFTagger(split_crf),
         "rules": RulesTagger(),
         "line-classifier": line_classifier,
@@ -317,24 +319,37 @@ def run_assembly(folds: int) -> str:
     real = read_labelled_pages([REAL_DIR])
     always_trained_on = read_labelled_pages(JINGBAO_TRAINING_DIRS)
     bundled = Segmenter.load()
-    crf_alone = bundled.without_assembly()
+    crf_alone = bundled.without_assembly().without_headlines()
     groups = group_labels(pages)
     fold_of = {group: i % folds for i, group in enumerate(sorted(set(groups)))}
-    comparisons: dict[str, list] = {"bundled CRF alone": [], "bundled CRF + assembly (CV)": []}
-    log(f"{folds}-fold cross-validation of the assembly stage on {len(pages)} pages")
+    comparisons: dict[str, list] = {"bundled CRF alone": [], "bundled CRF + assembly + headlines (CV)": []}
+    structure: dict[str, dict[str, Tally]] = {"without": {}, "with": {}}
+
+    def add_structure(side: str, segmenter: Segmenter, scored: Sequence[LabelledPage]) -> None:
+        for kind, tally in structure_tallies(scored, lambda labelled: segmenter.predict(labelled.page)).items():
+            structure[side].setdefault(kind, Tally()).add(tally)
+
+    log(f"{folds}-fold cross-validation of the assembly and headline stages on {len(pages)} pages")
     for fold in range(folds):
         train = [page for page, group in zip(pages, groups, strict=True) if fold_of[group] != fold]
         test = [page for page, group in zip(pages, groups, strict=True) if fold_of[group] == fold]
-        assembled = bundled.without_assembly().fit_assembly(train + always_trained_on)
+        assembled = crf_alone.without_assembly().fit_assembly(train + always_trained_on)
+        add_structure("without", assembled, test)
+        assembled.fit_headlines(train + always_trained_on)
+        add_structure("with", assembled, test)
         compared = compare_systems({"alone": CRFTagger(crf_alone), "assembled": CRFTagger(assembled)}, test)
         comparisons["bundled CRF alone"] += compared["alone"]
-        comparisons["bundled CRF + assembly (CV)"] += compared["assembled"]
+        comparisons["bundled CRF + assembly + headlines (CV)"] += compared["assembled"]
     if bundled.assembler is not None:
         compared = compare_systems({"alone": CRFTagger(crf_alone), "assembled": CRFTagger(bundled)}, real)
         comparisons["bundled CRF alone"] += compared["alone"]
-        comparisons["bundled CRF + assembly (CV)"] += compared["assembled"]
+        comparisons["bundled CRF + assembly + headlines (CV)"] += compared["assembled"]
+    never_seen = [*real, *read_labelled_pages(JINGBAO_HELDOUT_DIRS)]
+    add_structure("without", bundled.without_headlines(), never_seen)
+    add_structure("with", bundled, never_seen)
     results = {name: comparison_reports(compared) for name, compared in comparisons.items()}
     table = quality_table(results)
+    structure_table = headline_table(structure["without"], structure["with"])
 
     timed = [labelled.page for labelled in [*pages, *real]]
     assembler = bundled.assembler
@@ -348,8 +363,9 @@ def run_assembly(folds: int) -> str:
         tagged = [crf_alone.tag_with_starts(page)[:2] for page in timed]
         tagging_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        for page, (tags, starts) in zip(timed, tagged, strict=True):
-            assembler.assign(page.lines, tags, starts)
+        assigned = [
+            assembler.assign(page.lines, tags, starts) for page, (tags, starts) in zip(timed, tagged, strict=True)
+        ]
         assembly_seconds = time.perf_counter() - started
         count = len(timed)
         cost = (
@@ -358,6 +374,16 @@ def run_assembly(folds: int) -> str:
             f"{1000 * assembly_seconds / count:.1f} ms/page ({assembly_seconds / predict_seconds:.0%}); "
             f"features and CRF tagging {1000 * tagging_seconds / count:.1f} ms/page."
         )
+        if bundled.headlines is not None:
+            readings = [crf_alone._crf_reading(page) for page in timed]
+            started = time.perf_counter()
+            for page, reading, articles in zip(timed, readings, assigned, strict=True):
+                bundled.headlines.read(page.lines, reading[0], reading[3], articles)
+            headline_seconds = time.perf_counter() - started
+            cost += (
+                f" The headline stage {1000 * headline_seconds / count:.1f} ms/page "
+                f"({headline_seconds / predict_seconds:.0%})."
+            )
     return "\n".join(
         [
             f"The bundled CRF (trained on synthetic pages and 晶報 pages, never on these) tags every labelled "
@@ -369,9 +395,42 @@ def run_assembly(folds: int) -> str:
             "",
             table,
             "",
+            "Structure end to end (`bench/structure_eval.py`'s measures, in the same cross-validation): "
+            "each fold's assembly stage read with and without a headline stage trained on the same pages; "
+            "the real page and the 12 held-out 晶報 pages (which no stage ever saw) read by the bundled "
+            "model with and without its headline stage. *title* is the share of reference articles with a "
+            "title whose predicted article (the one holding the title's first line) has exactly that title.",
+            "",
+            structure_table,
+            "",
             cost,
         ]
     )
+
+
+def headline_table(without: dict[str, Tally], with_stage: dict[str, Tally]) -> str:
+    """Title match, byline source and paragraph F1 per kind of text, without and with the headline stage."""
+    header = ["text", "titles", "title (no headline stage)", "title (headline stage)", "byline source", "para F1"]
+    rows = []
+    for kind in sorted(without, key=_kind_order):
+        before, after = without[kind].summary(), with_stage[kind].summary()
+
+        def pair(key: str, before: dict = before, after: dict = after) -> str:
+            if before[key] is None:
+                return "—"
+            return f"{before[key]:.3f} → {after[key]:.3f}"
+
+        rows.append(
+            [
+                kind,
+                str(after["titles"]),
+                f"{before['title_exact']:.3f}",
+                f"{after['title_exact']:.3f}",
+                pair("byline_source"),
+                pair("paragraph_f1"),
+            ]
+        )
+    return markdown_table(header, rows)
 
 
 # -- 1c. 晶報 ----------------------------------------------------------------------------------
@@ -403,8 +462,8 @@ def run_jingbao(workdir: Path) -> str:
     if seen:
         raise RuntimeError(f"the bundled model was trained on held-out 晶報 pages: {', '.join(seen[:3])}")
     systems = {
-        "bundled model (CRF + assembly)": CRFTagger(bundled),
-        "bundled CRF alone": CRFTagger(bundled.without_assembly()),
+        "bundled model (CRF + assembly + headlines)": CRFTagger(bundled),
+        "bundled CRF alone": CRFTagger(bundled.without_assembly().without_headlines()),
         "rules": RulesTagger(),
     }
     log(f"scoring {', '.join(systems)} on {len(held_out)} held-out 晶報 pages")

@@ -8,8 +8,9 @@
 It composes the one-way flow of the package: :class:`~newsseg.io.page.Page` →
 :func:`~newsseg.features.page_features` → :class:`~newsseg.model.crf.LineCRF` →
 :class:`~newsseg.assembly.Assembler` (when the model has one: which blocks make one article) →
-:func:`~newsseg.articles.build_articles`, and keeps the model's manifest (label set, feature
-settings, training summary, held-out scores, the assembly stage's pair model) with it.
+:class:`~newsseg.headlines.HeadlineReader` (when the model has one: which lines of each article
+make its title) → :func:`~newsseg.articles.build_articles`, and keeps the model's manifest (label
+set, feature settings, training summary, held-out scores, the later stages' models) with it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from newsseg import __version__
 from newsseg.articles.records import DEFAULT_REVIEW_THRESHOLD, PageResult, build_articles
 from newsseg.assembly import Assembler, AssemblyExample
 from newsseg.errors import ModelFileError
 from newsseg.features import FEATURES_VERSION, FeatureSettings, page_attributes, page_features
 from newsseg.features.layout import Features
+from newsseg.headlines import HeadlineExample, HeadlineReader
+from newsseg.headlines.features import PROBABILITY_ROLES, role_probabilities
 from newsseg.io.fingerprints import page_fingerprint
 from newsseg.io.labels import TAGS, LabelledPage, article_keys_of
 from newsseg.io.page import Page, as_page
@@ -62,6 +67,14 @@ def _features_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list
 
 def _training_items_of_chunk(pages: Sequence[Page], settings: FeatureSettings) -> list[list[list[str]]]:
     return [page_attributes(page, settings).expanded() for page in pages]
+
+
+def _with_progress(pages: Sequence[LabelledPage], on_page: PageCallback | None) -> Iterator[LabelledPage]:
+    """The pages one by one, calling ``on_page(done, total)`` after each."""
+    for done, labelled in enumerate(pages, start=1):
+        yield labelled
+        if on_page is not None:
+            on_page(done, len(pages))
 
 
 def source_kind(name: str) -> str:
@@ -115,6 +128,8 @@ class Segmenter:
         self.training_pages: frozenset[str] = frozenset()
         self.assembler: Assembler | None = None
         self.assembly_pages: frozenset[str] = frozenset()
+        self.headlines: HeadlineReader | None = None
+        self.headline_pages: frozenset[str] = frozenset()
 
     # -- training ---------------------------------------------------------------------------
 
@@ -208,6 +223,8 @@ class Segmenter:
         self.training_pages = frozenset(page_fingerprint(labelled.page) for labelled in pages)
         self.assembler = None
         self.assembly_pages = frozenset()
+        self.headlines = None
+        self.headline_pages = frozenset()
         self.manifest = {
             "newsseg_version": __version__,
             "libraries": library_versions(),
@@ -243,11 +260,9 @@ class Segmenter:
             raise RuntimeError("the segmenter is not trained")
         pages = list(pages)
         examples = []
-        for done, labelled in enumerate(pages, start=1):
+        for labelled in _with_progress(pages, on_page):
             tags, starts, _ = self.tag_with_starts(labelled.page)
             examples.append(AssemblyExample(labelled.page.lines, tags, starts, labelled.articles))
-            if on_page is not None:
-                on_page(done, len(pages))
         assembler = Assembler() if threshold is None else Assembler(threshold=threshold)
         self.assembler = assembler.fit(examples)
         self.manifest["assembly"] = self.assembler.to_dict()
@@ -255,20 +270,63 @@ class Segmenter:
         self.manifest["assembly"]["training_pages"] = sorted(self.assembly_pages)
         return self
 
+    def fit_headlines(self, pages: Iterable[LabelledPage], on_page: PageCallback | None = None) -> Segmenter:
+        """Train the headline stage on labelled pages, as this segmenter's CRF and assembly stage read them.
+
+        Parameters
+        ----------
+        pages : iterable of LabelledPage
+            Pages the CRF was not trained on (as for :meth:`fit_assembly`); their tags say which
+            lines are titles, their keys (if any) which article each line belongs to.
+        on_page : callable, optional
+            Progress callback while the pages are read, ``(done, total)``.
+
+        Returns
+        -------
+        Segmenter
+            ``self``, with :attr:`headlines` fitted and described in the manifest.
+        """
+        if self.crf.weights is None:
+            raise RuntimeError("the segmenter is not trained")
+        pages = list(pages)
+        examples = []
+        for labelled in _with_progress(pages, on_page):
+            tags, starts, _, probabilities = self._crf_reading(labelled.page)
+            articles = self._assembled(labelled.page, tags, starts) or article_keys_of(tags)
+            examples.append(
+                HeadlineExample(labelled.page.lines, tags, probabilities, articles, labelled.tags, labelled.articles)
+            )
+        self.headlines = HeadlineReader().fit(examples)
+        self.headline_pages = frozenset(page_fingerprint(labelled.page) for labelled in pages)
+        self.manifest["headlines"] = self.headlines.to_dict()
+        self.manifest["headlines"]["training_pages"] = sorted(self.headline_pages)
+        return self
+
     def without_assembly(self) -> Segmenter:
-        """A copy that stops at the CRF: every segment an article of its own."""
+        """A copy without the assembly stage: every CRF segment an article of its own (headlines still read)."""
+        copy = self._copy_without("assembly")
+        copy.headlines, copy.headline_pages = self.headlines, self.headline_pages
+        return copy
+
+    def without_headlines(self) -> Segmenter:
+        """A copy without the headline stage: the CRF's roles as they are."""
+        copy = self._copy_without("headlines")
+        copy.assembler, copy.assembly_pages = self.assembler, self.assembly_pages
+        return copy
+
+    def _copy_without(self, stage: str) -> Segmenter:
         copy = Segmenter(self.settings)
         copy.crf = self.crf
-        copy.manifest = {key: value for key, value in self.manifest.items() if key != "assembly"}
+        copy.manifest = {key: value for key, value in self.manifest.items() if key != stage}
         if "training" in copy.manifest:
-            copy.manifest["training"] = {k: v for k, v in copy.manifest["training"].items() if k != "assembly"}
+            copy.manifest["training"] = {k: v for k, v in copy.manifest["training"].items() if k != stage}
         copy.training_pages = self.training_pages
         return copy
 
     @property
     def seen_pages(self) -> frozenset[str]:
-        """Fingerprints of every page a stage of the model learnt from: the CRF's and the assembly stage's."""
-        return self.training_pages | self.assembly_pages
+        """Fingerprints of every page a stage of the model learnt from: the CRF's and the later stages'."""
+        return self.training_pages | self.assembly_pages | self.headline_pages
 
     # -- files ------------------------------------------------------------------------------
 
@@ -328,6 +386,11 @@ class Segmenter:
             segmenter.assembler = Assembler.from_dict(
                 manifest["assembly"], lambda message: ModelFileError(message, name)
             )
+        if "headlines" in manifest:
+            segmenter.headline_pages = frozenset(manifest["headlines"].get("training_pages", []))
+            segmenter.headlines = HeadlineReader.from_dict(
+                manifest["headlines"], lambda message: ModelFileError(message, name)
+            )
         return segmenter
 
     # -- prediction -------------------------------------------------------------------------
@@ -358,12 +421,23 @@ class Segmenter:
             Articles with 1-based start/end lines, each line's role, title and start confidence.
         """
         page = as_page(page, name)
-        tags, starts, probability = self.tag_with_starts(page)
-        return build_articles(page, tags, starts, probability, articles=self._assembled(page, tags, starts))
+        tags, starts, probability, articles = self._reading(page)
+        return build_articles(page, tags, starts, probability, articles=articles)
 
     def _assembled(self, page: Page, tags: Sequence[str], starts: Sequence[float]) -> list[str | None] | None:
         """Each line's article by the assembly stage; None when the model has none."""
         return None if self.assembler is None else self.assembler.assign(page.lines, tags, starts)
+
+    def _reading(
+        self, page: Page, features: Sequence[Features] | None = None
+    ) -> tuple[list[str], list[float], float, list[str | None] | None]:
+        """Every stage on one page: tags (headline roles read), start probabilities, the path's
+        probability, and each line's article (None when the model has no assembly stage)."""
+        tags, starts, probability, probabilities = self._crf_reading(page, features)
+        articles = self._assembled(page, tags, starts)
+        if self.headlines is not None:
+            tags = self.headlines.read(page.lines, tags, probabilities, articles or article_keys_of(tags))
+        return tags, starts, probability, articles
 
     def tag_articles(
         self, page: Page, features: Sequence[Features] | None = None
@@ -380,8 +454,7 @@ class Segmenter:
             Per line, its article's key (None on blank and ``O`` lines): the assembly stage's
             when the model has one, else each segment an article.
         """
-        tags, starts, _ = self.tag_with_starts(page, features)
-        articles = self._assembled(page, tags, starts)
+        tags, _, _, articles = self._reading(page, features)
         return tags, article_keys_of(tags) if articles is None else articles
 
     def predict_many(
@@ -447,13 +520,26 @@ class Segmenter:
         probability : float
             The probability of the whole tag sequence.
         """
-        tags, starts, probability = self.crf.start_probabilities(
+        tags, starts, probability, _ = self._crf_reading(page, features)
+        return tags, starts, probability
+
+    def _crf_reading(
+        self, page: Page, features: Sequence[Features] | None = None
+    ) -> tuple[list[str], list[float], float, np.ndarray]:
+        """:meth:`tag_with_starts`, and each line's role probabilities (zeros on blank lines)."""
+        tags, marginals, probability = self.crf.tag_with_marginal_matrix(
             page_attributes(page, self.settings) if features is None else features
         )
+        labels = self.crf.labels
+        begins = [number for number, label in enumerate(labels) if label.startswith("B-")]
         all_starts = [0.0] * len(page.lines)
-        for index, start in zip(page.content_indices, starts.tolist(), strict=True):
+        for index, start in zip(page.content_indices, marginals[:, begins].sum(axis=1).tolist(), strict=True):
             all_starts[index] = start
-        return spread_tags(repair_tags(tags), page.content_indices, len(page.lines)), all_starts, probability
+        probabilities = np.zeros((len(page.lines), len(PROBABILITY_ROLES)))
+        if len(page.content_indices):
+            probabilities[list(page.content_indices)] = role_probabilities(marginals, labels)
+        tags = spread_tags(repair_tags(tags), page.content_indices, len(page.lines))
+        return tags, all_starts, probability, probabilities
 
     def __repr__(self) -> str:
         trained = self.manifest.get("training", {})

@@ -380,6 +380,35 @@ def _manifest_cases() -> dict[str, tuple[bytes, str]]:
             edited(lambda m: m["assembly"].update(threshold=2.0)),
             r"assembly 'threshold' is not a number in \[0.0, 1.0\]",
         ),
+        "headlines as a list": (edited(lambda m: m.update(headlines=[1])), "headlines entry is not an object"),
+        "headline roles renamed": (
+            edited(lambda m: m["headlines"]["roles"].__setitem__(0, "evil")),
+            "headline roles are not the ones this newsseg reads",
+        ),
+        "headline weight as a string": (
+            edited(lambda m: m["headlines"]["title_model"]["weights"].__setitem__(0, "1.5")),
+            "headlines 'title_model' 'weights' holds a value that is not a finite number",
+        ),
+        "headline weights cut short": (
+            edited(lambda m: m["headlines"]["join_model"]["weights"].pop()),
+            "headlines 'join_model' 'weights' is not a list of",
+        ),
+        "headline feature names repeated": (
+            edited(
+                lambda m: m["headlines"]["title_model"]["features"].__setitem__(
+                    1, m["headlines"]["title_model"]["features"][0]
+                )
+            ),
+            "'features' is not a list of distinct feature names",
+        ),
+        "headline threshold above 1": (
+            edited(lambda m: m["headlines"].update(threshold=2.0)),
+            r"headlines 'threshold' is not a number in \[0.0, 1.0\]",
+        ),
+        "headline training pages not fingerprints": (
+            edited(lambda m: m["headlines"]["training_pages"].__setitem__(0, "not hex!")),
+            "the headline stage's training_pages holds something that is not a page fingerprint",
+        ),
         "not UTF-8": (b'{"format": "\xff"}', "not UTF-8"),
         "a list": (b"[1, 2, 3]", "not a newsseg manifest"),
     }

@@ -78,15 +78,15 @@ def bundled_reports():
     """The shipped model's CRF (`make train`: synthetic pages only) on every labelled page, none of which it saw."""
     segmenter = Segmenter.load()
     pages = read_labelled_pages([PAGES / "epaper", PAGES / "ocr-zoned", PAGES / "ocr-raw", PAGES / "real"])
-    return segmenter, pages, evaluate_pages(segmenter.without_assembly(), pages)
+    return segmenter, pages, evaluate_pages(segmenter.without_assembly().without_headlines(), pages)
 
 
 def test_bundled_model_never_saw_the_labelled_pages(bundled_reports, monkeypatch):
     segmenter, pages, _ = bundled_reports
     monkeypatch.chdir(ROOT)  # the manifest names its training data relative to the repository
     assert set(segmenter.manifest["training"]["kinds"]) == {"synthetic", "jingbao-trad", "jingbao-simplified"}
-    assert pages_seen_in_training(segmenter.without_assembly(), pages) == []
-    # its assembly stage learnt from the 240 labelled pages (and 晶報 training folds), and from nothing else
+    assert pages_seen_in_training(segmenter.without_assembly().without_headlines(), pages) == []
+    # its assembly and headline stages learnt from the 240 labelled pages (and 晶報 training folds), and nothing else
     real = str(PAGES / "real" / "zjgrrb-page.tsv")
     assert sorted(pages_seen_in_training(segmenter, pages)) == sorted(p.name for p in pages if p.name != real)
     as_if_trained_on_real = Segmenter()
@@ -122,8 +122,8 @@ def assembly_reports():
     """The bundled CRF alone, and with an assembly stage trained on the split's training pages."""
     pages = read_labelled_pages([PAGES / "epaper", PAGES / "ocr-zoned", PAGES / "ocr-raw"])
     train_idx, test_idx = holdout_split(group_labels(pages), 0.25, seed=0)
-    crf_alone = Segmenter.load().without_assembly()
-    assembled = Segmenter.load().without_assembly().fit_assembly([pages[i] for i in train_idx])
+    crf_alone = Segmenter.load().without_assembly().without_headlines()
+    assembled = crf_alone.without_assembly().fit_assembly([pages[i] for i in train_idx])
     test_pages = [pages[i] for i in test_idx]
     return evaluate_pages(crf_alone, test_pages), evaluate_pages(assembled, test_pages)
 
@@ -161,7 +161,8 @@ def test_jingbao_issues_are_held_out_by_date(jingbao_results, monkeypatch):
     assert len(dates(held_out)) == 6 and len(dates(training)) == 14
     assert not dates(held_out) & dates(training)
     assert pages_seen_in_training(segmenter, held_out) == []
-    assert sorted(pages_seen_in_training(segmenter.without_assembly(), training)) == sorted(p.name for p in training)
+    crf_alone = segmenter.without_assembly().without_headlines()
+    assert sorted(pages_seen_in_training(crf_alone, training)) == sorted(p.name for p in training)
 
 
 @pytest.mark.parametrize("kind", ["jingbao-trad", "jingbao-simplified"])

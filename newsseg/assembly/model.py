@@ -18,7 +18,6 @@ alone.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import numpy as np
 
 from newsseg.assembly.blocks import PageBlocks
 from newsseg.assembly.pairs import FEATURE_NAMES, OpenArticle, candidate_features
+from newsseg.io.checked import bounded_number, finite_numbers
 
 DEFAULT_THRESHOLD = 0.65
 """A block joins an open article when the pair model gives it at least this probability.
@@ -308,18 +308,10 @@ class Assembler:
             raise fail("the model's assembly features are not the ones this newsseg computes; retrain it")
 
         def numbers(key: str) -> np.ndarray:
-            values = data.get(key)
-            if not isinstance(values, list) or len(values) != len(FEATURE_NAMES):
-                raise fail(f"assembly {key!r} is not a list of {len(FEATURE_NAMES)} numbers")
-            if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values):
-                raise fail(f"assembly {key!r} holds a value that is not a finite number")
-            return np.array(values, dtype=float)
+            return finite_numbers(data.get(key), f"assembly {key!r}", len(FEATURE_NAMES), fail)
 
         def number(key: str, low: float, high: float) -> float:
-            value = data.get(key)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-                raise fail(f"assembly {key!r} is not a number in [{low}, {high}]")
-            return float(value)
+            return bounded_number(data.get(key), f"assembly {key!r}", low, high, fail)
 
         assembler = cls(threshold=number("threshold", 0.0, 1.0), C=number("C", 1e-9, 1e9))
         assembler.weights = numbers("weights")

@@ -69,16 +69,17 @@ def info_command(
     """Show a model's manifest: versions, labels, feature settings, training data, held-out scores.
 
     With an assembly stage, ``assembly.strongest`` lists its pair model's ten heaviest features
-    (weights of standardised features: positive joins a block to an article, negative keeps it apart).
+    (weights of standardised features: positive joins a block to an article, negative keeps it apart);
+    with a headline stage, ``headlines.strongest`` its title model's ten heaviest (positive: a title line).
     """
     with user_errors():
         segmenter = load_segmenter(model)
         manifest = dict(segmenter.manifest)
         manifest["path"] = display_path(model or default_model_path())
-        if segmenter.assembler is not None:
-            strongest = [
-                {"feature": name, "weight": round(weight, 3)}
-                for name, weight in segmenter.assembler.strongest_features()
-            ]
-            manifest["assembly"] = {"strongest": strongest, **manifest["assembly"]}
+        for stage, model in (("assembly", segmenter.assembler), ("headlines", segmenter.headlines)):
+            if model is not None:
+                strongest = [
+                    {"feature": name, "weight": round(weight, 3)} for name, weight in model.strongest_features()
+                ]
+                manifest[stage] = {"strongest": strongest, **manifest[stage]}
         out.print_json(json.dumps(manifest, ensure_ascii=False))

@@ -145,8 +145,9 @@ def train_command(
         list[str] | None,
         typer.Option(
             "--assemble-on",
-            help="Labelled pages with article keys (B-ROLE@KEY) to train the assembly stage on, which joins the "
-            "blocks of an article OCR broke apart; best pages the CRF is not trained on; repeatable.",
+            help="Labelled pages with article keys (B-ROLE@KEY) to train the stages after the CRF on: assembly, "
+            "which joins the blocks of an article OCR broke apart, and headline reading, which picks each "
+            "article's title lines; best pages the CRF is not trained on; repeatable.",
         ),
     ] = None,
     cv: Annotated[

@@ -203,12 +203,18 @@ class LineCRF:
         ``xseq`` is a page's feature dicts (:func:`~newsseg.features.page_features`) or, faster,
         its :class:`~newsseg.features.context.LineAttributes` (:func:`~newsseg.features.page_attributes`).
         """
-        if not xseq:
-            return [], np.zeros(0), 1.0
-        weights = self._trained()
-        tags, marginals, probability = weights.tag_with_marginals(xseq)
-        begins = [number for number, label in enumerate(weights.labels) if label.startswith("B-")]
+        tags, marginals, probability = self.tag_with_marginal_matrix(xseq)
+        begins = [number for number, label in enumerate(self.labels) if label.startswith("B-")]
         return tags, marginals[:, begins].sum(axis=1), probability
+
+    def tag_with_marginal_matrix(
+        self, xseq: Sequence[Features] | LineAttributes
+    ) -> tuple[list[str], np.ndarray, float]:
+        """Viterbi tags, the marginal probability of every tag (columns in :attr:`labels`' order) on
+        every line as one array, and the path's probability."""
+        if not xseq:
+            return [], np.zeros((0, len(self.labels))), 1.0
+        return self._trained().tag_with_marginals(xseq)
 
     def top_features(self, n: int = 20) -> list[tuple[str, str, float]]:
         """The ``n`` state features with the largest absolute weights: (feature, tag, weight)."""

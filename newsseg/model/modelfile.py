@@ -7,7 +7,9 @@ Layout of a ``.nsm`` file (format 2)::
                              the SHA-256 of every other member, and (optional) the assembly
                              stage's pair model: a few dozen weights, which
                              :meth:`newsseg.assembly.Assembler.from_dict` checks number by number
-                             when the segmenter is loaded
+                             when the segmenter is loaded, and (optional) the headline stage's
+                             title and join models: named weights, checked the same way by
+                             :meth:`newsseg.headlines.HeadlineReader.from_dict`
     crf/labels.json          the CRF's label names, in the order of the arrays' label axis
     crf/attributes.json      its attribute (feature) names, in the order of the attribute axis
     crf/transitions.f64      n_labels x n_labels transition weights (float64, little-endian, row-major)
@@ -442,10 +444,11 @@ def parse_manifest(raw: bytes, name: str) -> dict:
         isinstance(value, str) and len(value) == 64 and set(value) <= _SHA256_HEX for value in checksum_values
     ):
         raise fail("the model manifest's checksums are not SHA-256 digests")
-    if "assembly" in manifest:
-        if not isinstance(manifest["assembly"], dict):
-            raise fail("the assembly entry is not an object")
-        check_fingerprints(manifest["assembly"].get("training_pages", []), "the assembly's training_pages", fail)
+    for stage, entry in (("assembly", "the assembly"), ("headlines", "the headline stage")):
+        if stage in manifest:
+            if not isinstance(manifest[stage], dict):
+                raise fail(f"the {stage} entry is not an object")
+            check_fingerprints(manifest[stage].get("training_pages", []), f"{entry}'s training_pages", fail)
     for key in ("training", "heldout", "cv", "libraries"):
         if key in manifest and not isinstance(manifest[key], dict):
             raise fail(f"the model manifest's {key!r} is not an object")

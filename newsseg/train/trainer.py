@@ -108,8 +108,9 @@ def train(
         Pages never trained on: the model is scored on them (instead of a held-out share; not
         together with ``holdout``) and the scores are kept in its manifest.
     assembly_pages : sequence of LabelledPage
-        Pages with article keys to train the assembly stage on, as the trained CRF tags them
-        (:meth:`~newsseg.segmenter.Segmenter.fit_assembly`); none of them may share a page
+        Pages with article keys to train the assembly stage and the headline stage on, as the
+        trained CRF tags them (:meth:`~newsseg.segmenter.Segmenter.fit_assembly`,
+        :meth:`~newsseg.segmenter.Segmenter.fit_headlines`); none of them may share a page
         group with the pages scored.
 
     Returns
@@ -135,6 +136,8 @@ def train(
         if assembly_pages:
             stage(f"training the assembly stage on {len(assembly_pages)} pages")
             segmenter.fit_assembly(assembly_pages, on_page=on_page)
+            stage(f"training the headline stage on {len(assembly_pages)} pages")
+            segmenter.fit_headlines(assembly_pages, on_page=on_page)
         return segmenter
 
     if holdout is None:
