@@ -197,3 +197,12 @@ def test_train_assemble_on_puts_a_headline_stage_in_the_model_and_info_lists_its
     loaded = Segmenter.load(model)
     assert loaded.headlines is not None and loaded.without_headlines().headlines is None
     assert loaded.without_assembly().headlines is not None
+
+
+def test_body_lines_do_not_join_a_title_however_the_join_model_scores_them():
+    lines = ["二、发挥工人阶级主人翁地", "位，聚焦收入增长，实施精准", "帮扶。坚持以人民为中心的"]
+    tags = ["B-subhead", "I-body", "I-body"]
+    probabilities = _probabilities([{"title": 0.3, "subhead": 0.7}, {"body": 1.0}, {"body": 1.0}])
+    reader = _reader({"p_title": 10.0}, -2.0)
+    reader.join_model = NamedLogistic(["adjacent"], np.array([20.0]), 0.0)
+    assert reader.read(lines, tags, probabilities, ["1"] * 3) == ["B-title", "I-body", "I-body"]

@@ -10,7 +10,8 @@ with scikit-learn on labelled pages as the CRF and the assembly stage read them:
   (if it reaches :attr:`HeadlineReader.threshold`);
 * the *join model* gives two neighbouring lines the probability that both belong to one title;
   the title grows from its anchor up and down while that probability reaches
-  :attr:`HeadlineReader.join_threshold` (one blank or other line may lie between).
+  :attr:`HeadlineReader.join_threshold` (one blank or other line may lie between; only candidate
+  lines join).
 
 Then the roles are rewritten within the article: the chosen lines become title lines, and lines
 the CRF called title that were not chosen become kicker (above the title) or subtitle (below).
@@ -305,8 +306,11 @@ class HeadlineReader:
         chosen = [view.candidates[best]]
         joins = self.join_model
 
+        candidates = set(view.candidates)
+
         def close(first: int, second: int) -> bool:
-            return view.indices[second] - view.indices[first] <= MAX_GAP + 1
+            neighbour = first if first < chosen[0] else second
+            return neighbour in candidates and view.indices[second] - view.indices[first] <= MAX_GAP + 1
 
         while chosen[0] > 0 and close(chosen[0] - 1, chosen[0]):
             if joins.probability(pair_features(view, chosen[0] - 1, chosen[0])) < self.join_threshold:
