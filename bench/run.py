@@ -360,11 +360,11 @@ def run_assembly(folds: int) -> str:
             bundled.predict(page)
         predict_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        tagged = [crf_alone.tag_with_starts(page)[:2] for page in timed]
+        readings = [crf_alone._crf_reading(page) for page in timed]
         tagging_seconds = time.perf_counter() - started
         started = time.perf_counter()
         assigned = [
-            assembler.assign(page.lines, tags, starts) for page, (tags, starts) in zip(timed, tagged, strict=True)
+            assembler.assign(page.lines, reading[0], reading[1]) for page, reading in zip(timed, readings, strict=True)
         ]
         assembly_seconds = time.perf_counter() - started
         count = len(timed)
@@ -375,7 +375,6 @@ def run_assembly(folds: int) -> str:
             f"features and CRF tagging {1000 * tagging_seconds / count:.1f} ms/page."
         )
         if bundled.headlines is not None:
-            readings = [crf_alone._crf_reading(page) for page in timed]
             started = time.perf_counter()
             for page, reading, articles in zip(timed, readings, assigned, strict=True):
                 bundled.headlines.read(page.lines, reading[0], reading[3], articles)

@@ -530,14 +530,12 @@ class Segmenter:
         tags, marginals, probability = self.crf.tag_with_marginal_matrix(
             page_attributes(page, self.settings) if features is None else features
         )
-        labels = self.crf.labels
-        begins = [number for number, label in enumerate(labels) if label.startswith("B-")]
         all_starts = [0.0] * len(page.lines)
-        for index, start in zip(page.content_indices, marginals[:, begins].sum(axis=1).tolist(), strict=True):
+        for index, start in zip(page.content_indices, self.crf.begin_probabilities(marginals).tolist(), strict=True):
             all_starts[index] = start
         probabilities = np.zeros((len(page.lines), len(PROBABILITY_ROLES)))
         if len(page.content_indices):
-            probabilities[list(page.content_indices)] = role_probabilities(marginals, labels)
+            probabilities[list(page.content_indices)] = role_probabilities(marginals, self.crf.labels)
         tags = spread_tags(repair_tags(tags), page.content_indices, len(page.lines))
         return tags, all_starts, probability, probabilities
 

@@ -136,10 +136,15 @@ def title_targets(
     ]
 
 
+def _close(view: ArticleView, first: int, second: int) -> bool:
+    """Whether two lines of an article (``first`` above ``second``) lie close enough on the page to be one title."""
+    return view.indices[second] - view.indices[first] <= MAX_GAP + 1
+
+
 def _title_neighbours(view: ArticleView) -> Iterable[tuple[int, int]]:
     """Pairs of consecutive article lines close enough on the page to be one title."""
     for first in range(len(view) - 1):
-        if view.indices[first + 1] - view.indices[first] <= MAX_GAP + 1:
+        if _close(view, first, first + 1):
             yield first, first + 1
 
 
@@ -304,22 +309,22 @@ class HeadlineReader:
         if probabilities[best] < self.threshold:
             return None
         chosen = [view.candidates[best]]
-        joins = self.join_model
-
         candidates = set(view.candidates)
-
-        def close(first: int, second: int) -> bool:
-            neighbour = first if first < chosen[0] else second
-            return neighbour in candidates and view.indices[second] - view.indices[first] <= MAX_GAP + 1
-
-        while chosen[0] > 0 and close(chosen[0] - 1, chosen[0]):
-            if joins.probability(pair_features(view, chosen[0] - 1, chosen[0])) < self.join_threshold:
-                break
-            chosen.insert(0, chosen[0] - 1)
-        while chosen[-1] + 1 < len(view) and close(chosen[-1], chosen[-1] + 1):
-            if joins.probability(pair_features(view, chosen[-1], chosen[-1] + 1)) < self.join_threshold:
-                break
-            chosen.append(chosen[-1] + 1)
+        for step in (-1, 1):
+            while True:
+                edge = chosen[0] if step < 0 else chosen[-1]
+                neighbour = edge + step
+                first, second = min(edge, neighbour), max(edge, neighbour)
+                if (
+                    neighbour not in candidates
+                    or not _close(view, first, second)
+                    or self.join_model.probability(pair_features(view, first, second)) < self.join_threshold
+                ):
+                    break
+                if step < 0:
+                    chosen.insert(0, neighbour)
+                else:
+                    chosen.append(neighbour)
         return chosen
 
     def read(

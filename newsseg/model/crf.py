@@ -204,8 +204,12 @@ class LineCRF:
         its :class:`~newsseg.features.context.LineAttributes` (:func:`~newsseg.features.page_attributes`).
         """
         tags, marginals, probability = self.tag_with_marginal_matrix(xseq)
+        return tags, self.begin_probabilities(marginals), probability
+
+    def begin_probabilities(self, marginals: np.ndarray) -> np.ndarray:
+        """Each line's probability of starting a segment: its marginals of the ``B-`` tags summed."""
         begins = [number for number, label in enumerate(self.labels) if label.startswith("B-")]
-        return tags, marginals[:, begins].sum(axis=1), probability
+        return marginals[:, begins].sum(axis=1)
 
     def tag_with_marginal_matrix(
         self, xseq: Sequence[Features] | LineAttributes
